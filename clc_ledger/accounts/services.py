@@ -1,0 +1,252 @@
+"""Companies, people, terms and API tokens: the only code that changes them."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from babel import Locale, UnknownLocaleError
+from flask import current_app
+from sqlalchemy import func, select
+
+from .. import clock
+from ..db import transactional, utcnow_real
+from ..errors import Conflict, NotFound, RuleViolation
+from ..extensions import db
+from .models import ROLES, ApiToken, Company, User
+
+_hasher = PasswordHasher()
+# A hash to verify against when the username is unknown, so timing does not reveal it.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password):
+    return _hasher.hash(password)
+
+
+def check_password(user, password):
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# --- countries and locales ---------------------------------------------------------
+
+def cleared_countries():
+    return set(current_app.config["CLC_COUNTRIES"])
+
+
+def require_cleared_country(country):
+    """R-CTY-1: refuse business in a country that is not cleared, naming it."""
+    if country not in cleared_countries():
+        label = Locale("en").territories.get(country, country)
+        raise RuleViolation(
+            f"Cisco Learning Credits are not available in {label} ({country}).",
+            {"country": [f"{country} is not a country of operation."]},
+        )
+
+
+def _check_country_code(country):
+    if country not in Locale("en").territories or not country.isalpha() or len(country) != 2:
+        raise RuleViolation(f"{country!r} is not an ISO 3166 alpha-2 country code.",
+                            {"country": ["Not an ISO 3166 alpha-2 country code."]})
+
+
+def _check_locale(locale):
+    try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise RuleViolation(f"{locale!r} is not a known locale.", {"locale": ["Unknown locale."]}) from None
+
+
+# --- companies -----------------------------------------------------------------------
+
+@transactional
+def create_company(*, name, country, locale="en_US", captain_approval_required=False, statement_recipients=()):
+    country = country.upper()
+    _check_country_code(country)
+    require_cleared_country(country)
+    _check_locale(locale)
+    company = Company(
+        name=name.strip(),
+        country=country,
+        locale=locale,
+        captain_approval_required=bool(captain_approval_required),
+        statement_recipients=list(statement_recipients),
+    )
+    db.session.add(company)
+    db.session.flush()
+    return company
+
+
+def get_company(company_id, *, viewer):
+    """The company, if the viewer may see it (R-ACC-4: another's answers exactly like absent)."""
+    company = db.session.get(Company, company_id)
+    if company is None or (not viewer.is_admin and viewer.company_id != company.id):
+        raise NotFound("No such company.")
+    return company
+
+
+def lock_company(company_id):
+    """Serialize every change to one company's credits (its SOs and its ledger chain).
+
+    On PostgreSQL a row lock; on SQLite the write transaction already holds the database lock.
+    """
+    company = db.session.execute(
+        select(Company).where(Company.id == company_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if company is None:
+        raise NotFound("No such company.")
+    return company
+
+
+# --- users ---------------------------------------------------------------------------
+
+def _check_role(role):
+    if role not in ROLES:
+        raise RuleViolation(f"Unknown role {role!r}.", {"role": [f"One of: {', '.join(ROLES)}."]})
+
+
+@transactional
+def create_user(*, username, email, password, role, company_id=None):
+    _check_role(role)
+    if role == "admin":
+        if company_id is not None:
+            raise RuleViolation("Admins belong to no company.", {"company_id": ["Must be empty for admins."]})
+    else:
+        if company_id is None:
+            raise RuleViolation("Everyone but admins belongs to a company.", {"company_id": ["Required."]})
+        if db.session.get(Company, company_id) is None:
+            raise RuleViolation(f"Company {company_id} does not exist.", {"company_id": ["No such company."]})
+    username = username.strip()
+    if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        raise Conflict(f"The username {username!r} is taken.")
+    user = User(username=username, email=email, password_hash=hash_password(password), role=role,
+                company_id=company_id)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def get_user(user_id, *, viewer):
+    user = db.session.get(User, user_id)
+    if user is None or (not viewer.is_admin and user.company_id != viewer.company_id):
+        raise NotFound("No such user.")
+    return user
+
+
+def list_users(*, viewer, company_id=None):
+    query = select(User).order_by(User.id)
+    if not viewer.is_admin:
+        if company_id is not None and company_id != viewer.company_id:
+            raise NotFound("No such company.")
+        company_id = viewer.company_id
+    if company_id is not None:
+        query = query.where(User.company_id == company_id)
+    return db.session.scalars(query).all()
+
+
+@transactional
+def update_user(user_id, *, role=None, active=None, email=None):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    if role is not None:
+        _check_role(role)
+        if (role == "admin") != (user.role == "admin"):
+            raise RuleViolation("A company user cannot become an admin, nor an admin a company user.",
+                                {"role": ["Cannot move between admin and company roles."]})
+    if user.company_id is not None:
+        lock_company(user.company_id)
+        loses_captaincy = user.role == "captain" and user.active and (
+            (role is not None and role != "captain") or active is False)
+        if loses_captaincy and _active_captains(user.company_id) <= 1:
+            raise Conflict("A company must keep at least one active captain (R-ACC-6).")
+    if role is not None:
+        user.role = role
+    if active is not None:
+        if user.active and not active:
+            user.session_epoch += 1
+            _revoke_tokens_of(user.id)
+        user.active = bool(active)
+    if email is not None:
+        user.email = email
+    return user
+
+
+def _active_captains(company_id):
+    return db.session.scalar(
+        select(func.count(User.id)).where(User.company_id == company_id, User.role == "captain", User.active)
+    )
+
+
+@transactional
+def accept_terms(user_id):
+    """R-ACC-3: accepted once; accepting again keeps the first date."""
+    user = db.session.get(User, user_id)
+    if user.terms_accepted_at is None:
+        user.terms_accepted_at = clock.now()
+    return user
+
+
+@transactional
+def change_password(user_id, new_password):
+    user = db.session.get(User, user_id)
+    user.password_hash = hash_password(new_password)
+    user.session_epoch += 1
+    _revoke_tokens_of(user.id)
+    return user
+
+
+# --- authentication and tokens -------------------------------------------------------
+
+def authenticate(username, password):
+    """The active user with these credentials, or None."""
+    user = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").strip().lower()))
+    if user is None:
+        try:
+            _hasher.verify(_DUMMY_HASH, password or "")
+        except VerificationError:
+            pass
+        return None
+    if not user.active or not check_password(user, password or ""):
+        return None
+    return user
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transactional
+def issue_token(user_id):
+    """A new bearer token; returned once in clear, stored only as a hash."""
+    token = secrets.token_urlsafe(32)
+    # Tokens live in real time, not the test clock: moving "now" a year ahead in a demo
+    # must not log everybody out.
+    issued = utcnow_real()
+    ttl = timedelta(hours=current_app.config["CLC_TOKEN_TTL_HOURS"])
+    record = ApiToken(user_id=user_id, token_hash=_digest(token), created_at=issued, expires_at=issued + ttl)
+    db.session.add(record)
+    return token, record
+
+
+def user_for_token(token):
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if record is None or record.revoked_at is not None or record.expires_at <= utcnow_real():
+        return None
+    return record.user if record.user.active else None
+
+
+@transactional
+def revoke_token(token):
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if record is not None and record.revoked_at is None:
+        record.revoked_at = utcnow_real()
+
+
+def _revoke_tokens_of(user_id):
+    now = utcnow_real()
+    for record in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
+        record.revoked_at = now

@@ -1,0 +1,184 @@
+"""What every JSON API blueprint shares: exact-number parsing, bearer auth, the terms gate,
+role checks, the error format of API.md, and the Credits field."""
+import functools
+import json
+from decimal import Decimal
+
+from flask import current_app, g, jsonify, request
+from flask_smorest import Blueprint as SmorestBlueprint
+from marshmallow import ValidationError, fields
+from webargs import core
+from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from .errors import ClcError
+from .money import AmountError, credits_str, parse_credits
+
+
+class ExactParser(FlaskParser):
+    """JSON numbers become Decimal, never float: 12.345 must be refused, not rounded."""
+
+    DEFAULT_VALIDATION_STATUS = 422
+
+    def _raw_load_json(self, req):
+        if not (req.mimetype and (req.mimetype == "application/json" or req.mimetype.endswith("+json"))):
+            return core.missing
+        data = req.get_data(cache=True)
+        if not data:
+            return core.missing
+        try:
+            return json.loads(data, parse_float=Decimal, parse_constant=_refuse_constant)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return self._handle_invalid_json_error(None, req)
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        raise ClcMalformed()
+
+
+class ClcMalformed(ClcError):
+    code = 400
+
+    def __init__(self):
+        super().__init__("The request body is not valid JSON.")
+
+
+def _refuse_constant(name):
+    raise json.JSONDecodeError(f"{name} is not allowed", name, 0)
+
+
+class Blueprint(SmorestBlueprint):
+    ARGUMENTS_PARSER = ExactParser()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.before_request(authenticate)
+
+
+def public(view):
+    """Mark a view as reachable without a token."""
+    view._clc_public = True
+    return view
+
+
+def before_terms(view):
+    """Mark a view as reachable before the Terms and Conditions are accepted (R-ACC-3)."""
+    view._clc_before_terms = True
+    return view
+
+
+def _view_flag(flag):
+    view = current_app.view_functions.get(request.endpoint)
+    cls = getattr(view, "view_class", None)
+    if cls is not None:
+        method = getattr(cls, request.method.lower(), None)
+        return getattr(method, flag, False)
+    return getattr(view, flag, False)
+
+
+def authenticate():
+    """Before every API view: who is calling, and may they do anything yet?"""
+    from .accounts.services import user_for_token
+
+    g.user = None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        g.user = user_for_token(token.strip())
+    if request.method == "OPTIONS" or _view_flag("_clc_public"):
+        return None
+    if g.user is None:
+        raise Unauthorized()
+    if g.user.terms_accepted_at is None and not _view_flag("_clc_before_terms"):
+        raise TermsNotAccepted()
+    return None
+
+
+class Unauthorized(ClcError):
+    code = 401
+
+    def __init__(self, message="A valid bearer token is required."):
+        super().__init__(message)
+
+
+class TermsNotAccepted(ClcError):
+    code = 403
+
+    def __init__(self):
+        super().__init__("Accept the Terms and Conditions first (POST /api/v1/me/terms-acceptance).")
+
+
+class WrongRole(ClcError):
+    code = 403
+
+
+def roles(*allowed):
+    """Only these roles may call the view; checked before the body is even parsed."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if g.user is None or g.user.role not in allowed:
+                raise WrongRole(f"This action needs the role {' or '.join(allowed)}.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def current_user():
+    return g.user
+
+
+class Credits(fields.Field):
+    """Hundredths of a CLC inside; an exact two-decimal string outside (R-MON-1, R-MON-2)."""
+
+    def __init__(self, **kwargs):
+        metadata = {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$", "example": "12.50"}
+        metadata.update(kwargs.pop("metadata", {}))
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else credits_str(value)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_credits(value)
+        except AmountError as error:
+            raise ValidationError(str(error)) from None
+
+
+def error_body(code, message, errors=None):
+    body = {"code": code, "status": HTTP_STATUS_CODES.get(code, "Error"), "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def error_response(code, message, errors=None):
+    response = jsonify(error_body(code, message, errors))
+    response.status_code = code
+    return response
+
+
+def http_error_as_json(error: HTTPException):
+    errors = None
+    data = getattr(error, "data", None)
+    if isinstance(data, dict):
+        errors = data.get("messages") or data.get("errors")
+    message = error.description or HTTP_STATUS_CODES.get(error.code, "")
+    if error.code == 422 and errors:
+        message = "The request has invalid fields: " + ", ".join(_field_names(errors)) + "."
+    response = error_response(error.code, message, errors)
+    if error.code == 405 and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _field_names(errors):
+    names = []
+    for location in errors.values():
+        if isinstance(location, dict):
+            names.extend(str(name) for name in location)
+    return names or ["body"]

@@ -1,0 +1,69 @@
+"""Configuration: defaults, then instance/config.py, then CLC_* environment variables."""
+import os
+
+# Where Cisco Learning Credits may be sold, bought and redeemed (R-CTY-1). Operators
+# override it with CLC_COUNTRIES="US,DE,...". Sanctioned territories are absent on purpose.
+DEFAULT_COUNTRIES = (
+    "AE AR AT AU BE BG BR CA CH CL CO CR CY CZ DE DK EE EG ES FI FR GB GR HK HR HU ID IE "
+    "IL IN IS IT JP KE KR KW LT LU LV MA MT MX MY NG NL NO NZ OM PA PE PH PK PL PT QA RO "
+    "RS SA SE SG SI SK TH TR TW UA US UY VN ZA"
+).split()
+
+DEFAULTS = {
+    "SECRET_KEY": "dev-only-insecure-secret-key",
+    "CLC_TIMEZONE": "America/Los_Angeles",
+    "CLC_COUNTRIES": DEFAULT_COUNTRIES,
+    "CLC_MAIL_URL": None,
+    "CLC_MAIL_FROM": "CLC Ledger <no-reply@clc-ledger.example>",
+    "CLC_BASE_URL": "http://127.0.0.1:5000",
+    "CLC_TESTING": False,
+    "CLC_TOKEN_TTL_HOURS": 12,
+    "CLC_SUPPORTED_LOCALES": ["en", "de", "ja", "fr"],
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_SESSION_OPTIONS": {"expire_on_commit": False},
+    # flask-smorest
+    "API_TITLE": "CLC Ledger API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs-assets/",
+}
+
+# Environment variable -> config key. Booleans accept 1/true/yes.
+ENVIRONMENT = {
+    "CLC_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "CLC_SECRET_KEY": "SECRET_KEY",
+    "CLC_TIMEZONE": "CLC_TIMEZONE",
+    "CLC_MAIL_URL": "CLC_MAIL_URL",
+    "CLC_MAIL_FROM": "CLC_MAIL_FROM",
+    "CLC_BASE_URL": "CLC_BASE_URL",
+    "CLC_TESTING": "CLC_TESTING",
+    "CLC_COUNTRIES": "CLC_COUNTRIES",
+}
+_BOOLEAN = {"CLC_TESTING"}
+_LISTS = {"CLC_COUNTRIES"}
+
+
+def from_environment(environ=None):
+    environ = os.environ if environ is None else environ
+    found = {}
+    for variable, key in ENVIRONMENT.items():
+        if variable not in environ or environ[variable] == "":
+            continue
+        value = environ[variable]
+        if variable in _BOOLEAN:
+            value = value.strip().lower() in {"1", "true", "yes", "on"}
+        elif variable in _LISTS:
+            value = [part.strip().upper() for part in value.replace(" ", ",").split(",") if part.strip()]
+        found[key] = value
+    return found
+
+
+def normalize_database_url(url):
+    """psycopg 3 is the PostgreSQL driver: accept the plain postgres:// spellings too."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

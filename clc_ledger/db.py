@@ -1,0 +1,114 @@
+"""Database plumbing: SQLite set-up, UTC timestamps, and the one-transaction-per-operation rule."""
+import functools
+import random
+import time
+from datetime import UTC, datetime
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.types import DateTime, TypeDecorator
+
+from .extensions import db
+
+WRITE_OPTION = "clc_write"
+MAX_ATTEMPTS = 12
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every database (SQLite keeps no offset of its own)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def configure_engine(engine):
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Take transaction control from pysqlite so that BEGIN IMMEDIATE can be issued.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # Writers take the write lock up front: a deferred transaction that later writes
+        # can fail with "database is locked" without waiting on busy_timeout.
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def _is_retryable(error):
+    if isinstance(error, IntegrityError):
+        return False
+    orig = getattr(error, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate in {"40001", "40P01"}:  # serialization failure, deadlock
+        return True
+    text = str(orig or error).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+def transactional(fn=None, *, retry_on_integrity=False):
+    """Run a service operation as one write transaction, retried on lock conflicts.
+
+    Any read transaction left open by the caller is ended first, so that on SQLite the
+    write lock is taken before the first read (BEGIN IMMEDIATE). Nested calls join the
+    outer transaction.
+    """
+
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            session = db.session
+            if session.info.get(WRITE_OPTION):
+                return func(*args, **kwargs)
+            for attempt in range(MAX_ATTEMPTS):
+                session.rollback()
+                session.connection(execution_options={WRITE_OPTION: True})
+                session.info[WRITE_OPTION] = True
+                try:
+                    result = func(*args, **kwargs)
+                    session.commit()
+                    return result
+                except DBAPIError as error:
+                    session.rollback()
+                    retry = _is_retryable(error) or (retry_on_integrity and isinstance(error, IntegrityError))
+                    if not retry or attempt == MAX_ATTEMPTS - 1:
+                        raise
+                    time.sleep(min(0.5, 0.005 * 2**attempt) * random.random())
+                except BaseException:
+                    session.rollback()
+                    raise
+                finally:
+                    session.info.pop(WRITE_OPTION, None)
+            raise AssertionError("unreachable")
+
+        return wrapper
+
+    return decorate(fn) if fn is not None else decorate
+
+
+def utcnow_real():
+    return datetime.now(UTC)

@@ -1,0 +1,60 @@
+"""Demo data: two companies, their people and sales orders, dated relative to today."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from . import clock
+from .accounts import services as accounts
+from .accounts.models import User
+from .extensions import db
+from .ledger import sales_orders
+
+PASSWORD = "demo-password"
+
+PEOPLE = [
+    ("admin", "admin", None),
+    ("alice", "captain", "Acme Networks"),
+    ("bob", "member", "Acme Networks"),
+    ("olivia", "observer", "Acme Networks"),
+    ("klaus", "captain", "Rheinland Systeme GmbH"),
+    ("greta", "member", "Rheinland Systeme GmbH"),
+]
+
+COMPANIES = [
+    ("Acme Networks", "US", "en_US", True),
+    ("Rheinland Systeme GmbH", "DE", "de_DE", False),
+]
+
+# (SO number, company, credits, invoiced this many days ago, activate?)
+SALES_ORDERS = [
+    ("SO-100101", "Acme Networks", 5000, 310, True),   # expires in ~55 days: reissue window open
+    ("SO-100102", "Acme Networks", 12000, 40, True),
+    ("SO-100103", "Acme Networks", 3000, None, False),  # booked, not yet available
+    ("SO-200201", "Rheinland Systeme GmbH", 8000, 200, True),
+]
+
+
+def load_demo():
+    logins = [(name, PASSWORD, role, company or "(back office)") for name, role, company in PEOPLE]
+    if db.session.scalar(select(User.id).where(User.username == "admin")):
+        return logins
+    today = clock.today()
+    companies = {}
+    for name, country, locale, approval in COMPANIES:
+        companies[name] = accounts.create_company(
+            name=name, country=country, locale=locale, captain_approval_required=approval,
+            statement_recipients=[f"finance@{name.split()[0].lower()}.example"])
+    for username, role, company in PEOPLE:
+        user = accounts.create_user(username=username, email=f"{username}@example.com", password=PASSWORD,
+                                    role=role, company_id=companies[company].id if company else None)
+        if username != "bob":  # bob meets the Terms and Conditions on first sign-in
+            accounts.accept_terms(user.id)
+    for number, company, credits, invoiced_ago, activate in SALES_ORDERS:
+        booked_on = today - timedelta(days=(invoiced_ago or 3) + 5)
+        sales_orders.book_sales_order(so_number=number, company_id=companies[company].id, credits=credits,
+                                      booked_on=booked_on)
+        if invoiced_ago is not None:
+            sales_orders.invoice_sales_order(number, invoice_date=today - timedelta(days=invoiced_ago))
+        if activate:
+            sales_orders.activate_sales_order(number)
+    return logins

@@ -1,0 +1,130 @@
+"""Sales orders (credit blocks) and the append-only ledger of every change to their credits."""
+import hashlib
+import json
+
+from sqlalchemy import DDL, event
+
+from .. import clock
+from ..db import UTCDateTime
+from ..extensions import db
+
+SO_STATUSES = ("booked", "invoiced", "active", "expired", "closed")
+ENTRY_KINDS = ("activation", "hold", "release", "debit", "reversal", "expiry", "reissue_out", "reissue_in")
+# Kinds that move the SO's balance (R-SO-4); hold/release only move what is reserved.
+BALANCE_KINDS = frozenset({"activation", "debit", "reversal", "expiry", "reissue_out", "reissue_in"})
+HOLD_KINDS = frozenset({"hold", "release"})
+
+BigId = db.BigInteger().with_variant(db.Integer(), "sqlite")
+
+
+def _in(column, values):
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class SalesOrder(db.Model):
+    """A block of credits bought on one Cisco sales order, with its own expiry (R-SO-*).
+
+    `balance` and `held` are kept in step with the ledger in the same transaction as each
+    entry, so reads never sum history; the database refuses any row that would overdraw.
+    """
+
+    __tablename__ = "sales_orders"
+    __table_args__ = (
+        db.CheckConstraint(_in("status", SO_STATUSES), name="status"),
+        db.CheckConstraint("credits > 0", name="credits_positive"),
+        db.CheckConstraint("balance >= 0", name="balance_not_negative"),
+        db.CheckConstraint("held >= 0 AND held <= balance", name="held_within_balance"),
+        db.Index("ix_sales_orders_company_spendable", "company_id", "status", "expires_on"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    so_number = db.Column(db.String(40), nullable=False, unique=True)
+    company_id = db.Column(db.Integer, db.ForeignKey("companies.id"), nullable=False, index=True)
+    credits = db.Column(db.BigInteger, nullable=False)  # hundredths of a CLC
+    status = db.Column(db.String(16), nullable=False, default="booked")
+    booked_on = db.Column(db.Date, nullable=False)
+    invoice_date = db.Column(db.Date, nullable=True)
+    expires_on = db.Column(db.Date, nullable=True, index=True)
+    activated_at = db.Column(UTCDateTime(), nullable=True)
+    reissue_of_id = db.Column(db.Integer, db.ForeignKey("sales_orders.id"), nullable=True, unique=True)
+    balance = db.Column(db.BigInteger, nullable=False, default=0)
+    held = db.Column(db.BigInteger, nullable=False, default=0)
+    created_at = db.Column(UTCDateTime(), nullable=False, default=lambda: clock.now())
+
+    company = db.relationship("Company")
+    reissue_of = db.relationship("SalesOrder", remote_side=[id], foreign_keys=[reissue_of_id])
+
+    @property
+    def available(self):
+        return self.balance - self.held
+
+    def __repr__(self):
+        return f"<SalesOrder {self.so_number} {self.status}>"
+
+
+class LedgerEntry(db.Model):
+    """One change of credits on one SO; never updated or deleted (R-LED-1).
+
+    Amounts are signed hundredths: + adds available credits. A hold is negative (credits
+    leave `available` for `held`), its release positive. Each entry's hash covers its
+    content and the previous entry of the same company (R-LED-2).
+    """
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        db.CheckConstraint(_in("kind", ENTRY_KINDS), name="kind"),
+        db.CheckConstraint("amount <> 0", name="amount_not_zero"),
+        db.Index("ix_ledger_entries_company_at", "company_id", "at"),
+    )
+
+    id = db.Column(BigId, primary_key=True)
+    company_id = db.Column(db.Integer, db.ForeignKey("companies.id"), nullable=False)
+    sales_order_id = db.Column(db.Integer, db.ForeignKey("sales_orders.id"), nullable=False, index=True)
+    at = db.Column(UTCDateTime(), nullable=False)
+    kind = db.Column(db.String(16), nullable=False)
+    amount = db.Column(db.BigInteger, nullable=False)
+    debit_id = db.Column(db.Integer, nullable=True, index=True)
+    description = db.Column(db.String(500), nullable=False, default="")
+    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    prev_hash = db.Column(db.String(64), nullable=True)
+    hash = db.Column(db.String(64), nullable=False, unique=True)
+
+    sales_order = db.relationship(SalesOrder, lazy="joined")
+
+    def content(self):
+        """What the hash covers, in a form that is the same on every database."""
+        return {
+            "company_id": self.company_id,
+            "sales_order_id": self.sales_order_id,
+            "at": self.at.isoformat(timespec="microseconds"),
+            "kind": self.kind,
+            "amount": int(self.amount),
+            "debit_id": self.debit_id,
+            "description": self.description,
+            "actor_id": self.actor_id,
+        }
+
+    def compute_hash(self):
+        payload = json.dumps([self.prev_hash, self.content()], sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+# Append-only, enforced by the database itself so no code path (or person with a SQL prompt
+# who forgets) can rewrite history. Migrations create the same triggers.
+APPEND_ONLY_SQLITE = [
+    "CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries "
+    "BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END",
+    "CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries "
+    "BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END",
+]
+APPEND_ONLY_POSTGRESQL = [
+    "CREATE OR REPLACE FUNCTION ledger_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'ledger entries are append-only'; END $$",
+    "CREATE TRIGGER ledger_entries_no_update_or_delete BEFORE UPDATE OR DELETE ON ledger_entries "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only()",
+]
+
+for _statement in APPEND_ONLY_SQLITE:
+    event.listen(LedgerEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in APPEND_ONLY_POSTGRESQL:
+    event.listen(LedgerEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))

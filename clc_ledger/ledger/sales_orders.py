@@ -1,0 +1,145 @@
+"""Booking, invoicing and activating sales orders, and reading them as of "now"."""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from .. import clock
+from ..accounts.models import Company
+from ..accounts.services import lock_company, require_cleared_country
+from ..db import transactional
+from ..errors import Conflict, NotFound, RuleViolation
+from ..extensions import db
+from .entries import record_entry
+from .models import LedgerEntry, SalesOrder
+
+EXPIRY_DAYS = 365  # R-SO-3
+AVAILABLE_AFTER_BUSINESS_DAYS = 7  # R-SO-2
+
+
+@transactional
+def book_sales_order(*, so_number, company_id, credits, booked_on, actor_id=None):
+    company = db.session.get(Company, company_id)
+    if company is None:
+        raise RuleViolation(f"Company {company_id} does not exist.", {"company_id": ["No such company."]})
+    require_cleared_country(company.country)
+    so_number = so_number.strip()
+    if db.session.scalar(select(SalesOrder.id).where(SalesOrder.so_number == so_number)):
+        raise Conflict(f"Sales order {so_number} already exists.")
+    sales_order = SalesOrder(so_number=so_number, company_id=company.id, credits=credits, booked_on=booked_on,
+                             status="booked", balance=0, held=0)
+    db.session.add(sales_order)
+    db.session.flush()
+    return sales_order
+
+
+def _locked_sales_order(so_number):
+    sales_order = db.session.scalar(select(SalesOrder).where(SalesOrder.so_number == so_number))
+    if sales_order is None:
+        raise NotFound(f"No sales order {so_number}.")
+    company = lock_company(sales_order.company_id)
+    db.session.refresh(sales_order)
+    return company, sales_order
+
+
+@transactional
+def invoice_sales_order(so_number, *, invoice_date: date):
+    _company, sales_order = _locked_sales_order(so_number)
+    if sales_order.status != "booked":
+        raise Conflict(f"{so_number} is {sales_order.status}; only a booked sales order can be invoiced.")
+    if invoice_date < sales_order.booked_on:
+        raise RuleViolation("The invoice date cannot be before the booking date.",
+                            {"invoice_date": [f"On or after {sales_order.booked_on.isoformat()}."]})
+    sales_order.invoice_date = invoice_date
+    sales_order.expires_on = invoice_date + timedelta(days=EXPIRY_DAYS)
+    sales_order.status = "invoiced"
+    return sales_order
+
+
+@transactional
+def activate_sales_order(so_number, *, actor_id=None):
+    company, sales_order = _locked_sales_order(so_number)
+    if sales_order.status != "invoiced":
+        raise Conflict(f"{so_number} is {sales_order.status}; only an invoiced sales order can be activated.")
+    require_cleared_country(company.country)
+    if clock.now() >= clock.expiry_instant(sales_order.expires_on):
+        raise RuleViolation(f"{so_number} expired on {sales_order.expires_on.isoformat()}; it cannot be activated.")
+    sales_order.status = "active"
+    sales_order.activated_at = clock.now()
+    record_entry(company, sales_order, "activation", sales_order.credits, actor_id=actor_id,
+                 description=f"Credits of {so_number} activated")
+    return sales_order
+
+
+# --- reading -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SalesOrderView:
+    """An SO as a person should see it right now: expiry applies on read even if the
+    expire-credits job has not run yet (R-EXP-1)."""
+
+    sales_order: SalesOrder
+    status: str
+    available: int
+    held: int
+    days_left: int | None
+    expected_available_by: date | None
+
+    def __getattr__(self, name):
+        return getattr(self.sales_order, name)
+
+    @property
+    def reissue_of(self):
+        original = self.sales_order.reissue_of
+        return original.so_number if original is not None else None
+
+
+def is_past_expiry(sales_order, now=None):
+    return sales_order.expires_on is not None and (now or clock.now()) >= clock.expiry_instant(sales_order.expires_on)
+
+
+def view_of(sales_order, *, now=None, today=None):
+    now = now or clock.now()
+    today = today or now.astimezone(clock.zone()).date()
+    status, available = sales_order.status, sales_order.available
+    if status == "active" and is_past_expiry(sales_order, now):
+        status, available = "expired", 0
+    expected = None
+    if sales_order.status in ("booked", "invoiced"):
+        expected = clock.add_business_days(sales_order.booked_on, AVAILABLE_AFTER_BUSINESS_DAYS)
+    days_left = (sales_order.expires_on - today).days if sales_order.expires_on else None
+    return SalesOrderView(sales_order, status, available, sales_order.held, days_left, expected)
+
+
+def get_sales_order(so_number, *, viewer):
+    sales_order = db.session.scalar(select(SalesOrder).where(SalesOrder.so_number == so_number))
+    if sales_order is None or (not viewer.is_admin and sales_order.company_id != viewer.company_id):
+        raise NotFound(f"No sales order {so_number}.")
+    return view_of(sales_order)
+
+
+def company_sales_orders(company_id, *, now=None):
+    now = now or clock.now()
+    today = now.astimezone(clock.zone()).date()
+    rows = db.session.scalars(
+        select(SalesOrder).where(SalesOrder.company_id == company_id)
+        .order_by(SalesOrder.expires_on.is_(None), SalesOrder.expires_on, SalesOrder.so_number)
+    ).all()
+    return [view_of(row, now=now, today=today) for row in rows]
+
+
+def company_balance(company):
+    views = company_sales_orders(company.id)
+    return {
+        "company_id": company.id,
+        "available": sum(view.available for view in views),
+        "held": sum(view.held for view in views),
+        "sales_orders": views,
+    }
+
+
+def company_ledger(company_id, *, after_id=None, limit=500):
+    query = select(LedgerEntry).where(LedgerEntry.company_id == company_id).order_by(LedgerEntry.id).limit(limit)
+    if after_id is not None:
+        query = query.where(LedgerEntry.id > after_id)
+    return db.session.scalars(query).all()

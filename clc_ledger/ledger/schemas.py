@@ -1,0 +1,70 @@
+from marshmallow import Schema, fields, validate
+
+from ..apikit import Credits
+from ..money import usd_str
+
+SO_NUMBER = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", error="Use letters, digits, '-' and '_', e.g. SO-104233.")
+
+
+class SalesOrderCreate(Schema):
+    so_number = fields.String(required=True, validate=SO_NUMBER)
+    company_id = fields.Integer(required=True)
+    credits = Credits(required=True)
+    booked_on = fields.Date(required=True)
+
+
+class InvoiceRequest(Schema):
+    invoice_date = fields.Date(required=True)
+
+
+class SalesOrderOut(Schema):
+    so_number = fields.String()
+    company_id = fields.Integer()
+    credits = Credits()
+    status = fields.String()
+    booked_on = fields.Date()
+    invoice_date = fields.Date(allow_none=True)
+    expires_on = fields.Date(allow_none=True)
+    days_left = fields.Integer(allow_none=True)
+    available = Credits()
+    held = Credits()
+    reissue_of = fields.String(allow_none=True)
+    expected_available_by = fields.Date(allow_none=True, metadata={"description": "While booked or invoiced: "
+                                        "booking date + 7 business days (R-SO-2)."})
+
+
+class BalanceSalesOrder(Schema):
+    so_number = fields.String()
+    status = fields.String()
+    available = Credits()
+    held = Credits()
+    expires_on = fields.Date(allow_none=True)
+    days_left = fields.Integer(allow_none=True)
+
+
+class BalanceOut(Schema):
+    company_id = fields.Integer()
+    available = Credits()
+    held = Credits()
+    available_usd = fields.Function(lambda balance: usd_str(balance["available"]),
+                                    metadata={"type": "string", "example": "1250.00"})
+    sales_orders = fields.List(fields.Nested(BalanceSalesOrder))
+
+
+class LedgerEntryOut(Schema):
+    id = fields.Integer()
+    at = fields.AwareDateTime()
+    kind = fields.String()
+    so_number = fields.Function(lambda entry: entry.sales_order.so_number)
+    amount = Credits()
+    debit_id = fields.Integer(allow_none=True)
+    description = fields.String()
+
+
+class LedgerOut(Schema):
+    entries = fields.List(fields.Nested(LedgerEntryOut))
+
+
+class LedgerQuery(Schema):
+    after_id = fields.Integer(validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
