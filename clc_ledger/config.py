@@ -18,6 +18,8 @@ DEFAULTS = {
     "CLC_BASE_URL": "http://127.0.0.1:5000",
     "CLC_TESTING": False,
     "CLC_TOKEN_TTL_HOURS": 12,
+    # argon2.profiles name; tests use CHEAPEST so a suite of thousands of logins stays fast.
+    "CLC_PASSWORD_PROFILE": "RFC_9106_LOW_MEMORY",
     "CLC_SUPPORTED_LOCALES": ["en", "de", "ja", "fr"],
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SQLALCHEMY_SESSION_OPTIONS": {"expire_on_commit": False},

@@ -3,7 +3,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from babel import Locale, UnknownLocaleError
 from flask import current_app
@@ -15,18 +15,26 @@ from ..errors import Conflict, NotFound, RuleViolation
 from ..extensions import db
 from .models import ROLES, ApiToken, Company, User
 
-_hasher = PasswordHasher()
-# A hash to verify against when the username is unknown, so timing does not reveal it.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+_HASHERS = {}
+
+
+def _hasher():
+    """Argon2id with RFC 9106's low-memory profile; tests may pick the cheapest one."""
+    name = current_app.config["CLC_PASSWORD_PROFILE"]
+    if name not in _HASHERS:
+        hasher = PasswordHasher.from_parameters(getattr(profiles, name))
+        # Verified against when the username is unknown, so timing does not reveal it.
+        _HASHERS[name] = (hasher, hasher.hash("not-a-real-password"))
+    return _HASHERS[name]
 
 
 def hash_password(password):
-    return _hasher.hash(password)
+    return _hasher()[0].hash(password)
 
 
 def check_password(user, password):
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher()[0].verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -205,8 +213,9 @@ def authenticate(username, password):
     """The active user with these credentials, or None."""
     user = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").strip().lower()))
     if user is None:
+        hasher, dummy = _hasher()
         try:
-            _hasher.verify(_DUMMY_HASH, password or "")
+            hasher.verify(dummy, password or "")
         except VerificationError:
             pass
         return None

@@ -1,0 +1,44 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-pg install system-deps demo-db translations bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's chromium drives the browser tests (Playwright cannot download browsers here).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "chromium missing and cannot be installed: browser tests will be skipped"; fi; \
+	fi
+
+demo-db: install
+	$(BIN)/clc-ledger init-db
+	$(BIN)/clc-ledger demo
+
+run: demo-db
+	@echo "Serving CLC Ledger on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
+	$(BIN)/clc-ledger serve --host $(HOST) --port $(PORT)
+
+test: install system-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-pg: install system-deps
+	CLC_TEST_DATABASE_URL=$${CLC_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

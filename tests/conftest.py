@@ -1,0 +1,96 @@
+"""Test fixtures. Every test runs against a real database: SQLite by default, PostgreSQL
+when CLC_TEST_DATABASE_URL points at one. Each test starts from an empty schema."""
+import os
+import shutil
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from clc_ledger import create_app
+from clc_ledger.config import normalize_database_url
+from clc_ledger.extensions import db
+
+from .helpers import Api
+
+PG_URL = os.environ.get("CLC_TEST_DATABASE_URL")
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + PG_URL.split('@')[-1] if PG_URL else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """The schema built once per run: a SQLite file to copy, or a PostgreSQL database to truncate."""
+    if PG_URL:
+        url = normalize_database_url(PG_URL)
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.create_all()
+            db.engine.dispose()
+        return url
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return path
+
+
+def _truncate_postgresql(url):
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        tables = [row[0] for row in connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))]
+        if tables:
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    if PG_URL:
+        _truncate_postgresql(database_template)
+        return database_template
+    path = tmp_path / "clc.sqlite3"
+    shutil.copyfile(database_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "CLC_MAIL_URL": None,
+        "CLC_TIMEZONE": "America/Los_Angeles",
+        "CLC_PASSWORD_PROFILE": "CHEAPEST",
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def api(app, client):
+    """Drives the JSON API as named people; see tests/helpers.py."""
+    return Api(app, client)
