@@ -26,7 +26,7 @@ system-deps:
 	  else echo "chromium missing and cannot be installed: browser tests will be skipped"; fi; \
 	fi
 
-demo-db: install
+demo-db: install translations
 	$(BIN)/clc-ledger init-db
 	$(BIN)/clc-ledger demo
 
@@ -34,11 +34,16 @@ run: demo-db
 	@echo "Serving CLC Ledger on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
 	$(BIN)/clc-ledger serve --host $(HOST) --port $(PORT)
 
-test: install system-deps
+test: install translations system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-pg: install system-deps
+test-pg: install translations system-deps
 	CLC_TEST_DATABASE_URL=$${CLC_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+
+# Compiled catalogs (*.mo) are build output, not committed.
+translations: install
+	@for po in $$(find clc_ledger/translations -name '*.po' 2>/dev/null); do \
+	  $(BIN)/pybabel compile --statistics -i $$po -o $${po%.po}.mo >/dev/null 2>&1 || exit 1; done

@@ -77,10 +77,12 @@ def register_extensions(app):
 def register_blueprints(app):
     from .accounts.api import blp as accounts_api
     from .clock_api import blp as clock_api
+    from .jobs.api import blp as jobs_api
     from .ledger.api import blp as ledger_api
 
     api.register_blueprint(accounts_api)
     api.register_blueprint(ledger_api)
+    api.register_blueprint(jobs_api)
     from .clock import test_clock_enabled
 
     if test_clock_enabled(app):

@@ -83,7 +83,7 @@ class LedgerEntry(db.Model):
     at = db.Column(UTCDateTime(), nullable=False)
     kind = db.Column(db.String(16), nullable=False)
     amount = db.Column(db.BigInteger, nullable=False)
-    debit_id = db.Column(db.Integer, nullable=True, index=True)
+    debit_id = db.Column(db.Integer, db.ForeignKey("debits.id"), nullable=True, index=True)
     description = db.Column(db.String(500), nullable=False, default="")
     actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
     prev_hash = db.Column(db.String(64), nullable=True)
@@ -128,3 +128,92 @@ for _statement in APPEND_ONLY_SQLITE:
     event.listen(LedgerEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 for _statement in APPEND_ONLY_POSTGRESQL:
     event.listen(LedgerEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+
+
+DEBIT_STATUSES = ("pending", "posted", "rejected", "cancelled")
+# R-DEB-2, in API.md's snake_case. Eligible ones map to the FAQ's names.
+ELIGIBLE_CATEGORIES = {
+    "instructor_led_training": "Instructor-led training",
+    "digital_learning": "Self-paced digital learning",
+    "exam_voucher": "Cisco exam vouchers",
+    "certification_prep": "Cisco certification prep",
+    "automation_bootcamp": "Automation bootcamp",
+    "guided_study_group": "Guided study group",
+    "cisco_live": "Cisco Live",
+    "cisco_modeling_labs": "Cisco Modeling Labs",
+    "customized_offering": "Customized offerings",
+    "learning_network_store": "Cisco Learning Network Store",
+}
+REFUSED_CATEGORIES = {
+    "learning_partner": "Payment to a Learning Partner directly",
+    "equipment": "Cisco equipment",
+    "services": "Cisco services",
+    "cisco_press_books": "Cisco Press books",
+    "class_materials": "Class materials",
+    "travel": "Travel",
+    "lodging": "Lodging",
+}
+
+
+class Debit(db.Model):
+    """A redemption of credits (R-DEB-*). Pending = a hold (TigerBeetle's pending transfer):
+    it resolves exactly once, by a compare-and-set on `status`."""
+
+    __tablename__ = "debits"
+    __table_args__ = (
+        db.CheckConstraint(_in("status", DEBIT_STATUSES), name="status"),
+        db.CheckConstraint("amount > 0", name="amount_positive"),
+        db.Index("ix_debits_company_status", "company_id", "status", "requested_at"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    company_id = db.Column(db.Integer, db.ForeignKey("companies.id"), nullable=False)
+    requested_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    amount = db.Column(db.BigInteger, nullable=False)
+    category = db.Column(db.String(40), nullable=False)
+    description = db.Column(db.String(500), nullable=False)
+    event_date = db.Column(db.Date, nullable=True)
+    status = db.Column(db.String(16), nullable=False)
+    requested_at = db.Column(UTCDateTime(), nullable=False)
+    decided_at = db.Column(UTCDateTime(), nullable=True)
+    decided_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    reason = db.Column(db.String(500), nullable=True)
+    reminded_at = db.Column(UTCDateTime(), nullable=True)  # the 30-day reminder (R-DEB-7), once
+
+    requested_by = db.relationship("User", foreign_keys=[requested_by_id], lazy="joined")
+    decided_by = db.relationship("User", foreign_keys=[decided_by_id])
+    allocations = db.relationship("DebitAllocation", back_populates="debit", lazy="selectin",
+                                  order_by="DebitAllocation.id")
+
+
+class DebitAllocation(db.Model):
+    """How much of one debit is drawn from one SO (one debit may span several)."""
+
+    __tablename__ = "debit_allocations"
+    __table_args__ = (
+        db.UniqueConstraint("debit_id", "sales_order_id", name="uq_debit_allocations_debit_so"),
+        db.CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    debit_id = db.Column(db.Integer, db.ForeignKey("debits.id"), nullable=False, index=True)
+    sales_order_id = db.Column(db.Integer, db.ForeignKey("sales_orders.id"), nullable=False, index=True)
+    amount = db.Column(db.BigInteger, nullable=False)
+
+    debit = db.relationship(Debit, back_populates="allocations")
+    sales_order = db.relationship(SalesOrder, lazy="joined")
+
+
+class IdempotencyKey(db.Model):
+    """The first response to a request carrying an Idempotency-Key, replayed on repeats (R-DEB-5)."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (db.UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    key = db.Column(db.String(200), nullable=False)
+    fingerprint = db.Column(db.String(64), nullable=False)
+    status_code = db.Column(db.Integer, nullable=False)
+    response = db.Column(db.JSON, nullable=False)
+    created_at = db.Column(UTCDateTime(), nullable=False)

@@ -1,8 +1,8 @@
-"""foundation: companies, users, tokens, sales orders, ledger entries
+"""initial schema
 
-Revision ID: 9ed2507a416a
+Revision ID: edddf1136042
 Revises: 
-Create Date: 2026-11-22 13:58:35.264429
+Create Date: 2026-11-22 14:07:47.703567
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import clc_ledger.db
 
 
 # revision identifiers, used by Alembic.
-revision = '9ed2507a416a'
+revision = 'edddf1136042'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -98,6 +98,57 @@ def upgrade():
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
+    op.create_table('debits',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('category', sa.String(length=40), nullable=False),
+    sa.Column('description', sa.String(length=500), nullable=False),
+    sa.Column('event_date', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('requested_at', clc_ledger.db.UTCDateTime(), nullable=False),
+    sa.Column('decided_at', clc_ledger.db.UTCDateTime(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.String(length=500), nullable=True),
+    sa.Column('reminded_at', clc_ledger.db.UTCDateTime(), nullable=True),
+    sa.CheckConstraint("status IN ('pending', 'posted', 'rejected', 'cancelled')", name=op.f('ck_debits_status')),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_debits_amount_positive')),
+    sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_debits_company_id_companies')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_debits_decided_by_id_users')),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_debits_requested_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_debits'))
+    )
+    with op.batch_alter_table('debits', schema=None) as batch_op:
+        batch_op.create_index('ix_debits_company_status', ['company_id', 'status', 'requested_at'], unique=False)
+
+    op.create_table('idempotency_keys',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=False),
+    sa.Column('response', sa.JSON(), nullable=False),
+    sa.Column('created_at', clc_ledger.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_idempotency_keys_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_keys')),
+    sa.UniqueConstraint('user_id', 'key', name='uq_idempotency_keys_user_key')
+    )
+    op.create_table('debit_allocations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('debit_id', sa.Integer(), nullable=False),
+    sa.Column('sales_order_id', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_debit_allocations_amount_positive')),
+    sa.ForeignKeyConstraint(['debit_id'], ['debits.id'], name=op.f('fk_debit_allocations_debit_id_debits')),
+    sa.ForeignKeyConstraint(['sales_order_id'], ['sales_orders.id'], name=op.f('fk_debit_allocations_sales_order_id_sales_orders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_debit_allocations')),
+    sa.UniqueConstraint('debit_id', 'sales_order_id', name='uq_debit_allocations_debit_so')
+    )
+    with op.batch_alter_table('debit_allocations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_debit_allocations_debit_id'), ['debit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_debit_allocations_sales_order_id'), ['sales_order_id'], unique=False)
+
     op.create_table('ledger_entries',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=False),
@@ -114,6 +165,7 @@ def upgrade():
     sa.CheckConstraint('amount <> 0', name=op.f('ck_ledger_entries_amount_not_zero')),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_ledger_entries_actor_id_users')),
     sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_ledger_entries_company_id_companies')),
+    sa.ForeignKeyConstraint(['debit_id'], ['debits.id'], name=op.f('fk_ledger_entries_debit_id_debits')),
     sa.ForeignKeyConstraint(['sales_order_id'], ['sales_orders.id'], name=op.f('fk_ledger_entries_sales_order_id_sales_orders')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_entries')),
     sa.UniqueConstraint('hash', name=op.f('uq_ledger_entries_hash'))
@@ -136,6 +188,16 @@ def downgrade():
         batch_op.drop_index('ix_ledger_entries_company_at')
 
     op.drop_table('ledger_entries')
+    with op.batch_alter_table('debit_allocations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_debit_allocations_sales_order_id'))
+        batch_op.drop_index(batch_op.f('ix_debit_allocations_debit_id'))
+
+    op.drop_table('debit_allocations')
+    op.drop_table('idempotency_keys')
+    with op.batch_alter_table('debits', schema=None) as batch_op:
+        batch_op.drop_index('ix_debits_company_status')
+
+    op.drop_table('debits')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
 

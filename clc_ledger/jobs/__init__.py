@@ -1,0 +1,30 @@
+"""Jobs: named operations that act "as of now" (the one clock), run by the scheduler process
+or on demand through POST /api/v1/jobs/{name}/run.
+
+Each job is a function `job(now: datetime) -> dict` (a JSON-able summary of what it did),
+idempotent: running it twice for the same "now" does no more than running it once.
+"""
+from importlib import import_module
+
+from .. import clock
+from ..errors import NotFound
+
+# Resolved lazily so that features register jobs without import cycles.
+JOBS = {
+    "expire-credits": "clc_ledger.ledger.expiry:expire_credits",
+    "expiry-reminders": "clc_ledger.notifications.reminders:send_expiry_reminders",
+    "age-pending-debits": "clc_ledger.ledger.aging:age_pending_debits",
+    "monthly-statements": "clc_ledger.statements.services:run_monthly_statements",
+    "deliver-outbox": "clc_ledger.notifications.outbox:deliver_outbox",
+}
+
+
+def job_function(name):
+    if name not in JOBS:
+        raise NotFound(f"No job named {name!r}. Jobs: {', '.join(JOBS)}.")
+    module, _, attribute = JOBS[name].partition(":")
+    return getattr(import_module(module), attribute)
+
+
+def run_job(name, now=None):
+    return job_function(name)(now or clock.now())
