@@ -13,7 +13,7 @@ from . import config as config_module
 from .apikit import error_response, http_error_as_json
 from .db import configure_engine
 from .errors import ClcError
-from .extensions import api, db, migrate
+from .extensions import api, babel, db, migrate
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,11 @@ def register_extensions(app):
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+    from .i18n import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=str(Path(__file__).resolve().parent / "translations"),
+                   default_domain="messages")
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     api.init_app(app, spec_kwargs={

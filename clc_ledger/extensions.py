@@ -1,4 +1,5 @@
 """The extension objects, created unbound; create_app() binds them."""
+from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
@@ -16,3 +17,4 @@ NAMING_CONVENTION = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 api = Api()
+babel = Babel()

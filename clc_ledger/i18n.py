@@ -1,0 +1,57 @@
+"""Languages. Two gettext domains under clc_ledger/translations/: `messages` for the web pages,
+`mail` for emails, statements and their PDF/CSV. Catalogs (*.po) are committed; `make
+translations` compiles them (*.mo are build output).
+
+Extract and update, e.g. for the mail domain:
+  pybabel extract -F babel.cfg -o clc_ledger/translations/mail.pot -k _m -k lazy_m clc_ledger
+  pybabel update -D mail -i clc_ledger/translations/mail.pot -d clc_ledger/translations
+"""
+from contextlib import contextmanager
+
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import Domain, force_locale
+
+mail_domain = Domain(domain="mail")
+
+
+def _m(text, **variables):
+    """gettext in the mail domain (emails, statements), in the locale forced by `in_locale`."""
+    return mail_domain.gettext(text, **variables)
+
+
+def _mn(singular, plural, number, **variables):
+    return mail_domain.ngettext(singular, plural, number, **variables)
+
+
+lazy_m = mail_domain.lazy_gettext
+
+
+def supported_languages():
+    return current_app.config["CLC_SUPPORTED_LOCALES"]
+
+
+def language_of(locale):
+    """'de' for 'de_DE'; English for anything we have no translation for."""
+    language = (locale or "en").replace("-", "_").split("_")[0].lower()
+    return language if language in supported_languages() else "en"
+
+
+def select_locale():
+    """Pages: the language chosen in the switcher, else the browser's, else English."""
+    if has_request_context():
+        chosen = session.get("lang")
+        if chosen in supported_languages():
+            return chosen
+        return request.accept_languages.best_match(supported_languages()) or "en"
+    return g.get("forced_locale") or "en"
+
+
+def select_timezone():
+    return current_app.config["CLC_TIMEZONE"]
+
+
+@contextmanager
+def in_locale(locale):
+    """Render mail or a statement in a company's language, outside or inside a request."""
+    with force_locale(language_of(locale)):
+        yield
