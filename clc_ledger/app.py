@@ -13,7 +13,7 @@ from . import config as config_module
 from .apikit import error_response, http_error_as_json
 from .db import configure_engine
 from .errors import ClcError
-from .extensions import api, babel, db, migrate
+from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,9 @@ def register_extensions(app):
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=str(Path(__file__).resolve().parent / "translations"),
                    default_domain="messages")
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     api.init_app(app, spec_kwargs={
@@ -84,10 +87,12 @@ def register_blueprints(app):
     from .clock_api import blp as clock_api
     from .jobs.api import blp as jobs_api
     from .ledger.api import blp as ledger_api
+    from .reissues.api import blp as reissues_api
 
     api.register_blueprint(accounts_api)
     api.register_blueprint(ledger_api)
     api.register_blueprint(jobs_api)
+    api.register_blueprint(reissues_api)
     from .clock import test_clock_enabled
 
     if test_clock_enabled(app):
@@ -101,9 +106,9 @@ def register_blueprints(app):
     def api_docs_assets(filename):
         return send_from_directory(assets, filename)
 
-    @app.get("/")
-    def index():
-        return render_template("index.html")
+    from .web import register as register_web
+
+    register_web(app)  # the pages for people, at "/"
 
 
 def register_error_handlers(app):
