@@ -14,7 +14,7 @@ def main():
 
 
 def register(app):
-    for command in (init_db, create_admin, serve, demo):
+    for command in (init_db, create_admin, serve, demo, verify_ledger):
         app.cli.add_command(command)
 
 
@@ -79,3 +79,16 @@ def demo():
     for username, password, role, company in logins:
         click.echo(f"  {username:<14} {password:<18} {role:<9} {company}")
     sys.stdout.flush()
+
+
+@click.command("verify-ledger")
+@with_appcontext
+def verify_ledger():
+    """Rebuild every balance from the ledger and check the hash chain; exit 1 on any mismatch."""
+    from .ledger.verify import verify_ledger as verify
+
+    problem = verify()
+    if problem is not None:
+        click.echo(f"LEDGER MISMATCH: {problem.message}", err=True)
+        sys.exit(1)
+    click.echo("Ledger verified: every chain is intact and every balance equals its entries.")

@@ -59,6 +59,11 @@ def configure_engine(engine):
             connection.exec_driver_sql("BEGIN")
 
 
+class RetryTransaction(Exception):
+    """Raised inside a transactional operation to run it again from the start (e.g. after
+    losing a race to insert the same unique key)."""
+
+
 def _is_retryable(error):
     if isinstance(error, IntegrityError):
         return False
@@ -92,6 +97,11 @@ def transactional(fn=None, *, retry_on_integrity=False):
                     result = func(*args, **kwargs)
                     session.commit()
                     return result
+                except RetryTransaction:
+                    session.rollback()
+                    if attempt == MAX_ATTEMPTS - 1:
+                        raise
+                    continue
                 except DBAPIError as error:
                     session.rollback()
                     retry = _is_retryable(error) or (retry_on_integrity and isinstance(error, IntegrityError))

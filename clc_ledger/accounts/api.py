@@ -3,6 +3,7 @@ from flask import g, request
 from flask.views import MethodView
 
 from ..apikit import Blueprint, Unauthorized, before_terms, public, roles
+from ..idempotency import create_once
 from . import services
 from .schemas import (CompanyCreate, CompanyOut, Me, TokenRequest, TokenResponse, UserCreate, UserList, UserOut,
                       UserQuery, UserUpdate)
@@ -55,7 +56,7 @@ class Companies(MethodView):
     @blp.response(201, CompanyOut)
     def post(self, data):
         """Create a company (admin)."""
-        return services.create_company(**data)
+        return create_once(lambda: services.create_company(**data), CompanyOut().dump, data)
 
 
 @blp.route("/companies/<int:company_id>")
@@ -79,7 +80,7 @@ class Users(MethodView):
     @blp.response(201, UserOut)
     def post(self, data):
         """Give a person access to a company (admin)."""
-        return services.create_user(**data)
+        return create_once(lambda: services.create_user(**data), UserOut().dump, data)
 
 
 @blp.route("/users/<int:user_id>")

@@ -4,8 +4,10 @@ from flask.views import MethodView
 
 from ..accounts.services import get_company
 from ..apikit import Blueprint, roles
-from . import sales_orders
-from .schemas import BalanceOut, InvoiceRequest, LedgerOut, LedgerQuery, SalesOrderCreate, SalesOrderOut
+from ..idempotency import create_once
+from . import debits, sales_orders
+from .schemas import (BalanceOut, DebitCreate, DebitList, DebitOut, DebitQuery, InvoiceRequest, LedgerOut, LedgerQuery,
+                      RejectIn, SalesOrderCreate, SalesOrderOut)
 
 blp = Blueprint("ledger", __name__, url_prefix="/api/v1", description="Sales orders, balances and the ledger")
 
@@ -17,8 +19,8 @@ class SalesOrders(MethodView):
     @blp.response(201, SalesOrderOut)
     def post(self, data):
         """Book a sales order (admin). It is `booked` until invoiced and activated."""
-        booked = sales_orders.book_sales_order(**data, actor_id=g.user.id)
-        return sales_orders.view_of(booked)
+        return create_once(lambda: sales_orders.view_of(sales_orders.book_sales_order(**data, actor_id=g.user.id)),
+                           SalesOrderOut().dump, data)
 
 
 @blp.route("/sales-orders/<so_number>")
@@ -63,3 +65,55 @@ class CompanyLedger(MethodView):
         """The company's ledger entries, oldest first (page with `after_id`)."""
         company = get_company(company_id, viewer=g.user)
         return {"entries": sales_orders.company_ledger(company.id, **query)}
+
+
+@blp.route("/debits")
+class Debits(MethodView):
+    @blp.arguments(DebitQuery, location="query")
+    @blp.response(200, DebitList)
+    def get(self, query):
+        """The caller's company's debits, newest first (filter with `status=pending`)."""
+        return {"debits": debits.list_debits(viewer=g.user, **query)}
+
+    @roles("member", "captain")
+    @blp.arguments(DebitCreate)
+    @blp.response(201, DebitOut)
+    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string"}}])
+    def post(self, data):
+        """Request a debit. Pending (credits held) if the company requires captain approval, else posted."""
+        return create_once(lambda: debits.request_debit(requester_id=g.user.id, **data), DebitOut().dump, data)
+
+
+@blp.route("/debits/<int:debit_id>")
+class DebitDetail(MethodView):
+    @blp.response(200, DebitOut)
+    def get(self, debit_id):
+        return debits.get_debit(debit_id, viewer=g.user)
+
+
+@blp.route("/debits/<int:debit_id>/approve")
+class DebitApprove(MethodView):
+    @roles("captain")
+    @blp.response(200, DebitOut)
+    def post(self, debit_id):
+        """Approve a pending debit (captain, not the requester): its held credits are posted."""
+        return debits.approve_debit(debit_id, captain_id=g.user.id)
+
+
+@blp.route("/debits/<int:debit_id>/reject")
+class DebitReject(MethodView):
+    @roles("captain")
+    @blp.arguments(RejectIn)
+    @blp.response(200, DebitOut)
+    def post(self, data, debit_id):
+        """Reject a pending debit with a reason: its held credits are released."""
+        return debits.reject_debit(debit_id, captain_id=g.user.id, reason=data["reason"])
+
+
+@blp.route("/debits/<int:debit_id>/cancel")
+class DebitCancel(MethodView):
+    @roles("member", "captain")
+    @blp.response(200, DebitOut)
+    def post(self, debit_id):
+        """Cancel your own pending debit: its held credits are released."""
+        return debits.cancel_debit(debit_id, requester_id=g.user.id)

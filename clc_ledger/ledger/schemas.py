@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..apikit import Credits
+from .models import DEBIT_STATUSES, ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES
 from ..money import usd_str
 
 SO_NUMBER = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", error="Use letters, digits, '-' and '_', e.g. SO-104233.")
@@ -68,3 +69,53 @@ class LedgerOut(Schema):
 class LedgerQuery(Schema):
     after_id = fields.Integer(validate=validate.Range(min=0))
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
+
+
+class AllocationIn(Schema):
+    so_number = fields.String(required=True)
+    amount = Credits(required=True)
+
+
+class DebitCreate(Schema):
+    amount = Credits(required=True)
+    category = fields.String(required=True, metadata={
+        "enum": list(ELIGIBLE_CATEGORIES) + list(REFUSED_CATEGORIES),
+        "description": "Refused with 422: " + ", ".join(REFUSED_CATEGORIES) + "."})
+    description = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    event_date = fields.Date(load_default=None, allow_none=True)
+    allocations = fields.List(fields.Nested(AllocationIn), load_default=None, allow_none=True,
+                              validate=validate.Length(min=1, max=50))
+
+
+class AllocationOut(Schema):
+    so_number = fields.Function(lambda allocation: allocation.sales_order.so_number)
+    amount = Credits()
+
+
+class DebitOut(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    amount = Credits()
+    category = fields.String()
+    description = fields.String()
+    event_date = fields.Date(allow_none=True)
+    requested_by = fields.Function(lambda debit: debit.requested_by.username)
+    requested_at = fields.AwareDateTime()
+    decided_by = fields.Function(lambda debit: debit.decided_by.username if debit.decided_by else None)
+    decided_at = fields.AwareDateTime(allow_none=True)
+    reason = fields.String(allow_none=True)
+    allocations = fields.List(fields.Nested(AllocationOut))
+
+
+class DebitList(Schema):
+    debits = fields.List(fields.Nested(DebitOut))
+
+
+class DebitQuery(Schema):
+    status = fields.String(validate=validate.OneOf(DEBIT_STATUSES))
+    before_id = fields.Integer()
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+
+
+class RejectIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))

@@ -1,0 +1,231 @@
+"""Debits (R-DEB-*): request, approve, reject, cancel; allocation over sales orders; holds.
+
+A pending debit is a hold (TigerBeetle's pending transfer): its credits leave `available`
+for `held` on each SO it draws from, so approving can never fail for lack of credits, and
+it resolves exactly once (a compare-and-set on its status under the company lock).
+"""
+from sqlalchemy import select, update
+
+from .. import clock
+from ..accounts.models import User
+from ..accounts.services import lock_company, require_cleared_country
+from ..db import transactional
+from ..errors import Conflict, Forbidden, NotFound, RuleViolation
+from ..extensions import db
+from ..money import credits_str
+from .entries import record_entry
+from .expiry import expire_if_due
+from .models import ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES, Debit, DebitAllocation, SalesOrder
+from .sales_orders import is_past_expiry
+
+REQUESTER_ROLES = ("member", "captain")
+
+
+def check_category(category):
+    """R-DEB-2: eligible categories pass; the known ineligible ones are refused saying why."""
+    if category in ELIGIBLE_CATEGORIES:
+        return
+    if category in REFUSED_CATEGORIES:
+        raise RuleViolation(
+            f"{REFUSED_CATEGORIES[category]} cannot be paid with Cisco Learning Credits. Credits are for "
+            "Cisco training: courses, digital learning, exams, certification prep, bootcamps, study groups, "
+            "Cisco Live, Cisco Modeling Labs, customized offerings and the Learning Network Store.",
+            {"category": [f"{category} is not eligible for Learning Credits."]})
+    raise RuleViolation(f"Unknown category {category!r}.",
+                        {"category": ["One of: " + ", ".join(ELIGIBLE_CATEGORIES) + "."]})
+
+
+def _spendable(sales_order, now):
+    return sales_order.status == "active" and not is_past_expiry(sales_order, now)
+
+
+def _allocate(company, amount, requested, now):
+    """[(SalesOrder, hundredths)] for a debit, or RuleViolation (R-DEB-1, R-DEB-4)."""
+    if requested:
+        return _explicit_split(company, amount, requested, now)
+    candidates = db.session.scalars(
+        select(SalesOrder)
+        .where(SalesOrder.company_id == company.id, SalesOrder.status == "active")
+        .order_by(SalesOrder.expires_on, SalesOrder.so_number)
+    ).all()
+    plan, still_needed = [], amount
+    for sales_order in candidates:
+        if still_needed == 0:
+            break
+        if not _spendable(sales_order, now) or sales_order.available <= 0:
+            continue
+        take = min(sales_order.available, still_needed)
+        plan.append((sales_order, take))
+        still_needed -= take
+    if still_needed:
+        available = amount - still_needed
+        raise RuleViolation(
+            f"Insufficient credits: {credits_str(amount)} CLC requested, {credits_str(available)} CLC available.",
+            {"amount": ["More than the credits available."]})
+    return plan
+
+
+def _explicit_split(company, amount, requested, now):
+    numbers = [line["so_number"] for line in requested]
+    if len(set(numbers)) != len(numbers):
+        raise RuleViolation("Each sales order may appear once in a split.", {"allocations": ["Duplicate SO."]})
+    total = sum(line["amount"] for line in requested)
+    if total != amount:
+        raise RuleViolation(
+            f"The split adds up to {credits_str(total)} CLC but the debit is {credits_str(amount)} CLC.",
+            {"allocations": ["Must add up to the amount."]})
+    found = {so.so_number: so for so in db.session.scalars(
+        select(SalesOrder).where(SalesOrder.company_id == company.id, SalesOrder.so_number.in_(numbers)))}
+    plan = []
+    for line in sorted(requested, key=lambda line: line["so_number"]):
+        sales_order = found.get(line["so_number"])
+        if sales_order is None:
+            raise RuleViolation(f"Your company has no sales order {line['so_number']}.",
+                                {"allocations": [f"No sales order {line['so_number']}."]})
+        if not _spendable(sales_order, now):
+            state = "expired" if is_past_expiry(sales_order, now) else sales_order.status
+            raise RuleViolation(f"{sales_order.so_number} is {state}; only active sales orders can be spent.",
+                                {"allocations": [f"{sales_order.so_number} is {state}."]})
+        if sales_order.available < line["amount"]:
+            raise RuleViolation(
+                f"Insufficient credits on {sales_order.so_number}: {credits_str(line['amount'])} CLC requested, "
+                f"{credits_str(sales_order.available)} CLC available.",
+                {"allocations": [f"More than the credits available on {sales_order.so_number}."]})
+        plan.append((sales_order, line["amount"]))
+    return plan
+
+
+@transactional
+def request_debit(*, requester_id, amount, category, description, event_date=None, allocations=None):
+    requester = db.session.get(User, requester_id)
+    if requester is None or requester.role not in REQUESTER_ROLES:
+        raise Forbidden("Only members and captains request debits.")
+    check_category(category)
+    if not description or not description.strip():
+        raise RuleViolation("Say what the credits are for.", {"description": ["Required."]})
+    company = lock_company(requester.company_id)
+    require_cleared_country(company.country)
+    now = clock.now()
+    plan = _allocate(company, amount, allocations, now)
+    pending = company.captain_approval_required
+    debit = Debit(company_id=company.id, requested_by_id=requester.id, amount=amount, category=category,
+                  description=description.strip(), event_date=event_date, requested_at=now,
+                  status="pending" if pending else "posted")
+    if not pending:
+        debit.decided_at = now
+    db.session.add(debit)
+    db.session.flush()
+    kind = "hold" if pending else "debit"
+    for sales_order, part in plan:
+        db.session.add(DebitAllocation(debit_id=debit.id, sales_order_id=sales_order.id, amount=part))
+        record_entry(company, sales_order, kind, -part, actor_id=requester.id, debit_id=debit.id, at=now,
+                     description=f"Debit #{debit.id}: {debit.description}")
+    db.session.flush()
+    db.session.refresh(debit)
+    _notify("debit_requested", debit)
+    return debit
+
+
+def _decide(debit_id, *, actor, to_status, reason=None):
+    """Resolve a pending debit exactly once; returns it with the company locked."""
+    debit = db.session.get(Debit, debit_id)
+    if debit is None or debit.company_id != actor.company_id:
+        raise NotFound(f"No debit {debit_id}.")
+    company = lock_company(debit.company_id)
+    now = clock.now()
+    changed = db.session.execute(
+        update(Debit).where(Debit.id == debit.id, Debit.status == "pending")
+        .values(status=to_status, decided_at=now, decided_by_id=actor.id, reason=reason)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(debit)
+    if changed != 1:
+        raise Conflict(f"Debit {debit.id} is {debit.status}; only a pending debit can be {to_status}.")
+    return company, debit, now
+
+
+def _captain(user_id):
+    user = db.session.get(User, user_id)
+    if user is None or user.role != "captain":
+        raise Forbidden("Only a team captain approves or rejects debits.")
+    return user
+
+
+@transactional
+def approve_debit(debit_id, *, captain_id):
+    captain = _captain(captain_id)
+    debit = db.session.get(Debit, debit_id)
+    if debit is not None and debit.company_id == captain.company_id and debit.requested_by_id == captain.id:
+        raise Forbidden("Nobody approves a debit they requested themselves (R-ACC-5).")
+    company, debit, now = _decide(debit_id, actor=captain, to_status="posted")
+    for allocation in debit.allocations:
+        note = f"Debit #{debit.id} approved: {debit.description}"
+        record_entry(company, allocation.sales_order, "release", allocation.amount, actor_id=captain.id,
+                     debit_id=debit.id, at=now, description=note)
+        record_entry(company, allocation.sales_order, "debit", -allocation.amount, actor_id=captain.id,
+                     debit_id=debit.id, at=now, description=note)
+    _notify("debit_posted", debit)
+    return debit
+
+
+def release_hold(company, debit, *, actor_id, now, note):
+    """Give a resolved-without-posting debit's credits back; on an SO past its expiry they
+    expire at once (R-EXP-3)."""
+    for allocation in debit.allocations:
+        record_entry(company, allocation.sales_order, "release", allocation.amount, actor_id=actor_id,
+                     debit_id=debit.id, at=now, description=note)
+        expire_if_due(company, allocation.sales_order, now, actor_id=actor_id)
+
+
+@transactional
+def reject_debit(debit_id, *, captain_id, reason):
+    captain = _captain(captain_id)
+    if not reason or not reason.strip():
+        raise RuleViolation("Say why the debit is rejected.", {"reason": ["Required."]})
+    company, debit, now = _decide(debit_id, actor=captain, to_status="rejected", reason=reason.strip())
+    release_hold(company, debit, actor_id=captain.id, now=now, note=f"Debit #{debit.id} rejected: {reason.strip()}")
+    _notify("debit_rejected", debit)
+    return debit
+
+
+@transactional
+def cancel_debit(debit_id, *, requester_id):
+    requester = db.session.get(User, requester_id)
+    debit = db.session.get(Debit, debit_id)
+    if debit is None or requester is None or debit.company_id != requester.company_id:
+        raise NotFound(f"No debit {debit_id}.")
+    if debit.requested_by_id != requester.id:
+        raise Forbidden("Only the person who requested a debit can cancel it.")
+    company, debit, now = _decide(debit_id, actor=requester, to_status="cancelled")
+    release_hold(company, debit, actor_id=requester.id, now=now, note=f"Debit #{debit.id} cancelled")
+    return debit
+
+
+def get_debit(debit_id, *, viewer):
+    debit = db.session.get(Debit, debit_id)
+    if debit is None or (not viewer.is_admin and debit.company_id != viewer.company_id):
+        raise NotFound(f"No debit {debit_id}.")
+    return debit
+
+
+def list_debits(*, viewer, status=None, company_id=None, limit=500, before_id=None):
+    """The viewer's company's debits, newest first (admins: any company, or all)."""
+    query = select(Debit).order_by(Debit.id.desc()).limit(limit)
+    if not viewer.is_admin:
+        company_id = viewer.company_id
+    if company_id is not None:
+        query = query.where(Debit.company_id == company_id)
+    if status is not None:
+        query = query.where(Debit.status == status)
+    if before_id is not None:
+        query = query.where(Debit.id < before_id)
+    return db.session.scalars(query).all()
+
+
+def _notify(event, debit):
+    """Transaction notifications (R-NOT-1) through the outbox, in this same transaction."""
+    try:
+        from ..notifications import debit_notices
+    except ImportError:  # the outbox is not part of this build yet
+        return
+    debit_notices.notify(event, debit)

@@ -1,0 +1,47 @@
+"""verify-ledger (R-LED-1, R-LED-2): rebuild every balance from the entries alone and walk each
+company's hash chain. Streams the entries, so it runs in constant memory at any size."""
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..accounts.models import Company
+from ..extensions import db
+from .models import BALANCE_KINDS, LedgerEntry, SalesOrder
+
+
+@dataclass
+class Problem:
+    entry_id: int | None
+    message: str
+
+
+def verify_ledger(batch=5000):
+    """The first problem found, or None when every chain and balance checks out."""
+    heads = dict(db.session.execute(select(Company.id, Company.ledger_head)).all())
+    last_hash = {}
+    balance = defaultdict(int)
+    held = defaultdict(int)
+    query = select(LedgerEntry).order_by(LedgerEntry.id).execution_options(yield_per=batch)
+    for entry in db.session.scalars(query):
+        if entry.prev_hash != last_hash.get(entry.company_id):
+            return Problem(entry.id, f"entry {entry.id} does not follow the previous entry of company "
+                                     f"{entry.company_id} (broken chain)")
+        if entry.compute_hash() != entry.hash:
+            return Problem(entry.id, f"entry {entry.id} was altered: its content does not match its hash")
+        last_hash[entry.company_id] = entry.hash
+        if entry.kind in BALANCE_KINDS:
+            balance[entry.sales_order_id] += entry.amount
+        else:
+            held[entry.sales_order_id] -= entry.amount
+        db.session.expunge(entry)
+    for company_id, head in heads.items():
+        if head != last_hash.get(company_id):
+            return Problem(None, f"company {company_id}: the newest entry is not the recorded head of its chain "
+                                 "(entries removed or added out of band)")
+    for so_id, so_number, stored_balance, stored_held in db.session.execute(
+            select(SalesOrder.id, SalesOrder.so_number, SalesOrder.balance, SalesOrder.held)):
+        if stored_balance != balance[so_id] or stored_held != held[so_id]:
+            return Problem(None, f"{so_number}: stored balance {stored_balance} / held {stored_held} but the entries "
+                                 f"give {balance[so_id]} / {held[so_id]} (hundredths of a CLC)")
+    return None
