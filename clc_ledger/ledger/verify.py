@@ -16,13 +16,19 @@ class Problem:
     message: str
 
 
-def verify_ledger(batch=5000):
+def verify_ledger(batch=5000, company_id=None):
     """The first problem found, or None when every chain and balance checks out."""
-    heads = dict(db.session.execute(select(Company.id, Company.ledger_head)).all())
+    companies = select(Company.id, Company.ledger_head)
+    query = select(LedgerEntry).order_by(LedgerEntry.id).execution_options(yield_per=batch)
+    orders = select(SalesOrder.id, SalesOrder.so_number, SalesOrder.balance, SalesOrder.held)
+    if company_id is not None:
+        companies = companies.where(Company.id == company_id)
+        query = query.where(LedgerEntry.company_id == company_id)
+        orders = orders.where(SalesOrder.company_id == company_id)
+    heads = dict(db.session.execute(companies).all())
     last_hash = {}
     balance = defaultdict(int)
     held = defaultdict(int)
-    query = select(LedgerEntry).order_by(LedgerEntry.id).execution_options(yield_per=batch)
     for entry in db.session.scalars(query):
         if entry.prev_hash != last_hash.get(entry.company_id):
             return Problem(entry.id, f"entry {entry.id} does not follow the previous entry of company "
@@ -39,8 +45,7 @@ def verify_ledger(batch=5000):
         if head != last_hash.get(company_id):
             return Problem(None, f"company {company_id}: the newest entry is not the recorded head of its chain "
                                  "(entries removed or added out of band)")
-    for so_id, so_number, stored_balance, stored_held in db.session.execute(
-            select(SalesOrder.id, SalesOrder.so_number, SalesOrder.balance, SalesOrder.held)):
+    for so_id, so_number, stored_balance, stored_held in db.session.execute(orders):
         if stored_balance != balance[so_id] or stored_held != held[so_id]:
             return Problem(None, f"{so_number}: stored balance {stored_balance} / held {stored_held} but the entries "
                                  f"give {balance[so_id]} / {held[so_id]} (hundredths of a CLC)")
