@@ -37,7 +37,7 @@ def secure_cookies(app):
 
 
 def register(app):
-    from . import admin, auth, home  # noqa: F401  (views attach to the blueprint)
+    from . import admin, auth, debits, home, reissues, statements  # noqa: F401  (views attach to the blueprint)
     from .common import bp
 
     secure = secure_cookies(app)
@@ -72,7 +72,11 @@ def register(app):
 
 
 def _register_filters(app):
+    from flask_babel import get_locale
+
     from . import common, labels
+
+    app.jinja_env.globals["get_locale"] = get_locale
 
     app.jinja_env.filters.update(
         clc=common.clc, usd=common.usd, day=common.day, status_label=labels.status_label,

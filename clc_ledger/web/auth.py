@@ -56,7 +56,7 @@ def require_sign_in_and_terms():
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if current_user.terms_accepted_at is None and request.endpoint not in BEFORE_TERMS_ENDPOINTS:
-        return redirect(url_for("web.terms", next=request.full_path if request.method == "GET" else None))
+        return redirect(url_for("web.terms", next=request.full_path.rstrip("?") if request.method == "GET" else None))
     return None
 
 

@@ -95,6 +95,30 @@ class InvoiceForm(FlaskForm):
     invoice_date = DateField(_l("Invoice date"), validators=[DataRequired()])
 
 
+def _category_choices():
+    from .labels import CATEGORY_LABELS
+
+    return choices(CATEGORY_LABELS.items())
+
+
+class DebitForm(FlaskForm):
+    category = SelectField(_l("Category"), validators=[DataRequired()])
+    description = StringField(_l("What the credits are for"), validators=[DataRequired(), Length(max=500)],
+                              render_kw={"placeholder": _l("e.g. CCNP ENCOR course for Dana")})
+    amount = StringField(_l("Amount (CLC)"), validators=[DataRequired(), Length(max=30)],
+                         render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    event_date = DateField(_l("Event or class date (optional)"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = _category_choices()
+
+
+class ReissueForm(FlaskForm):
+    justification = TextAreaField(_l("Why the credits could not be used in time"),
+                                  validators=[Optional(), Length(max=2000)])
+
+
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     next = HiddenField()
