@@ -11,7 +11,7 @@ EXPIRES_ON = "2027-01-10"  # invoiced 2026-01-10 + 365 days; window 2026-11-11 .
 
 @pytest.fixture
 def acme(api):
-    company = api.company()
+    company = api.company(approval=True)
     people = {
         "carla": api.person("carla", "captain", company["id"]),
         "mia": api.person("mia", "member", company["id"]),
@@ -41,6 +41,11 @@ def stored_balances_match_entries():
         holds = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
             LedgerEntry.sales_order_id == so.id, LedgerEntry.kind.in_(HOLD_KINDS)))
         assert (so.balance, so.held) == (balance, -holds), so.so_number
+    from clc_ledger.ledger.verify import verify_ledger
+
+    problem = verify_ledger()
+    assert problem is None, problem
+    db.session.rollback()
     return True
 
 
