@@ -81,9 +81,6 @@ def test_a_late_run_sends_only_the_latest_threshold_passed(api, acme, smtp):
         "expiry-reminder:1:30", "expiry-reminder:1:7"]
 
 
-# ledger.debits imports notifications.debit_notices if present; while it is not, an import
-# hook in the environment warns on the failed import (pytest turns warnings into errors).
-@pytest.mark.filterwarnings("ignore::ImportWarning")
 def test_a_reissued_block_says_it_cannot_be_reissued_and_a_spent_so_is_not_reminded(api, acme, smtp):
     company_id = acme["company"]["id"]
     api.sales_order("SO-200001", company_id, "40.00", invoice_date="2026-01-10")
