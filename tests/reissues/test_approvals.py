@@ -244,3 +244,17 @@ def test_rules_window_and_eligibility(api, acme):
 ])
 def test_add_months_clamps_to_the_month_end(day, months, expected):
     assert services.add_months(day, months) == expected
+
+
+def test_R_RSS_3_the_database_itself_refuses_a_second_open_request(api, acme):
+    from sqlalchemy.exc import IntegrityError
+
+    from clc_ledger.reissues.models import ReissueRequest
+
+    request_on(api, acme, "2026-12-01")
+    so = so_row(SO)
+    db.session.add(ReissueRequest(sales_order_id=so.id, requested_by_id=acme["carla"].user.id, amount=1,
+                                  status="submitted"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
