@@ -5,9 +5,11 @@ show the result or the service's error. No rule lives here.
 """
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFError
 
 from ..extensions import csrf, login_manager
 
@@ -61,6 +63,12 @@ def register(app):
     def protect_forms():
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.path.startswith("/api/"):
             csrf.protect()
+
+    @app.errorhandler(CSRFError)
+    def form_not_trusted(_error):
+        message = _("This form was not sent from a page of this site, or it expired. Go back, reload the page "
+                    "and try again. Nothing was changed.")
+        return render_template("error.html", code=400, message=message), 400
 
     login_manager.login_view = "web.sign_in"
     login_manager.login_message = _l("Please sign in to see this page.")

@@ -6,6 +6,7 @@ the database, so a copy of an older session cookie no longer signs anyone in.
 """
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh as refresh_babel
 from flask_login import current_user, login_user, logout_user
 from flask_login.mixins import UserMixin
 from flask_limiter import RateLimitExceeded
@@ -47,6 +48,16 @@ def load_user(session_id):
     if user is None or not user.active or user.session_epoch != int(epoch):
         return None
     return SessionUser(user)
+
+
+@bp.before_app_request
+def forget_previous_request():
+    """`g` outlives a request when an app context was already pushed (tests, CLI): the
+    person is looked up again on every request, from the session alone."""
+    g.pop("_login_user", None)
+    g.pop("sign_in_failed", None)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # Flask-WTF's per-request token
+    refresh_babel()  # the language is chosen again from this request's session
 
 
 @bp.before_request

@@ -3,6 +3,7 @@
 Amounts stay integer hundredths; pygal only places them on the axis, and every label is
 formatted from an exact Decimal for the viewer's locale.
 """
+import re
 from datetime import date
 
 import pygal
@@ -12,6 +13,7 @@ from pygal.style import Style
 from .common import clc
 
 MONTHS_AHEAD = 12
+SCRIPT = re.compile(r"<script\b[^>]*/>|<script\b[^>]*>.*?</script>", re.S)
 
 STYLE = Style(
     background="#ffffff", plot_background="#ffffff", foreground="#1d2733", foreground_strong="#1d2733",
@@ -47,4 +49,5 @@ def expiring_svg(months):
     )
     chart.x_labels = [format_date(month, "MMM yy") for month, _amount in months]
     chart.add(_("Expiring"), [amount for _month, amount in months])
-    return chart.render()
+    # pygal always writes its tooltip-config <script>; the chart is a plain picture here.
+    return SCRIPT.sub("", chart.render(is_unicode=True))
