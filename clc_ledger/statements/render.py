@@ -240,13 +240,13 @@ def render_pdf(statement) -> bytes:
         pdf.add_page()
 
         pdf.set_font(family, "B", 15)
-        pdf.multi_cell(0, 8, clean(title), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 8, clean(title), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, "B", 12)
-        pdf.multi_cell(0, 7, clean(ctx["company_name"]), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, clean(ctx["company_name"]), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, "", 10)
         pdf.multi_cell(0, 6, clean(f"{ctx['month']}: {ctx['first_day']} – {ctx['last_day']}"),
-                       new_x="LMARGIN", new_y="NEXT")
-        pdf.multi_cell(0, 6, clean(_m("Issued on %(day)s", day=ctx["issued_on"])), new_x="LMARGIN", new_y="NEXT")
+                       align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, clean(_m("Issued on %(day)s", day=ctx["issued_on"])), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
 
         with pdf.table(col_widths=(60, 65, 65), text_align=("LEFT", "RIGHT", "RIGHT"), first_row_as_headings=False,
@@ -265,18 +265,18 @@ def render_pdf(statement) -> bytes:
             pdf.set_text_color(160, 40, 0)
             pdf.multi_cell(0, 6, clean(_m("Credits expiring within %(days)s days of the period end: %(amount)s",
                                           days=ctx["expiring_days"], amount=fmt.both(ctx["expiring_total"]))),
-                           new_x="LMARGIN", new_y="NEXT")
+                           align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.set_text_color(0, 0, 0)
             pdf.set_font(family, "", 9)
             for line in ctx["expiring"]:
-                pdf.multi_cell(0, 5, clean("• " + expiring_line(line, fmt)), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, 5, clean("• " + expiring_line(line, fmt)), align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(3)
 
         pdf.set_font(family, "B", 11)
-        pdf.multi_cell(0, 7, clean(_m("Movements")), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, clean(_m("Movements")), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, "", 8)
         if ctx["entries"]:
-            with pdf.table(col_widths=(22, 24, 24, 52, 34, 34), line_height=4.5,
+            with pdf.table(col_widths=(22, 26, 30, 44, 34, 34), line_height=4.5,
                            text_align=("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"),
                            headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230))) as table:
                 row = table.row()
@@ -291,11 +291,11 @@ def render_pdf(statement) -> bytes:
                     row.cell(clean(f"{fmt.clc(line['amount'])}\n{fmt.usd(line['amount'])}"))
                     row.cell(clean(f"{fmt.clc(line['running_balance'])}\n{fmt.usd(line['running_balance'])}"))
         else:
-            pdf.multi_cell(0, 6, clean(_m("No movements this month.")), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 6, clean(_m("No movements this month.")), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
 
         pdf.set_font(family, "B", 11)
-        pdf.multi_cell(0, 7, clean(_m("Sales orders at the end of the period")), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, clean(_m("Sales orders at the end of the period")), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, "", 8)
         if ctx["sales_orders"]:
             with pdf.table(col_widths=(28, 30, 40, 40, 32, 20), line_height=4.5,
@@ -315,23 +315,23 @@ def render_pdf(statement) -> bytes:
                     row.cell(clean(line["expires"]), style=style)
                     row.cell(clean(line["days"]), style=style)
         else:
-            pdf.multi_cell(0, 6, clean(_m("No sales orders.")), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 6, clean(_m("No sales orders.")), align="L", new_x="LMARGIN", new_y="NEXT")
 
         if ctx["reservations"]:
             pdf.ln(4)
             pdf.set_font(family, "B", 10)
             pdf.multi_cell(0, 6, clean(_m("Reservations for pending debits (not part of the balance)")),
-                           new_x="LMARGIN", new_y="NEXT")
+                           align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.set_font(family, "", 8)
             for line in ctx["reservations"]:
                 pdf.multi_cell(0, 4.5, clean(f"{line['day']}  {line['kind_label']}  {line['so_number']}  "
                                              f"{fmt.clc(line['amount'])} ({fmt.usd(line['amount'])})  {line['text']}"),
-                               new_x="LMARGIN", new_y="NEXT")
+                               align="L", new_x="LMARGIN", new_y="NEXT")
 
         pdf.ln(4)
         pdf.set_font(family, "", 7)
         pdf.multi_cell(0, 4, clean(_m("1 CLC = 100 USD. Dates are in the time zone %(zone)s.",
-                                      zone=statement.content["time_zone"])), new_x="LMARGIN", new_y="NEXT")
+                                      zone=statement.content["time_zone"])), align="L", new_x="LMARGIN", new_y="NEXT")
         return bytes(pdf.output())
 
 
