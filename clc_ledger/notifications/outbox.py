@@ -231,9 +231,9 @@ def _deliver_one(message_id, deliverer, transport, now):
         log.info("Outbox message %s will be retried (attempt %s): %s", message_id, attempts, error)
         return "retrying", stop
     note = None
-    if refused:
-        note = "refused recipients: " + "; ".join(f"{a} {c} {m.decode(errors='replace') if isinstance(m, bytes) else m}"
-                                                  for a, (c, m) in refused.items())
+    if refused:  # accepted for the others: sent (sending again would repeat it to them)
+        note = "refused recipients: " + "; ".join(f"{address} {code} {_text(text)}"
+                                                  for address, (code, text) in refused.items())
     if not _finish(message_id, deliverer, status="sent", last_error=note, sent_at=now):
         log.error("Outbox message %s was sent but its lease had been lost", message_id)
     return "sent", False

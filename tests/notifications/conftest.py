@@ -7,7 +7,8 @@
         assert message["To"] == "carla@example.com"
 
 `smtp_server.refuse(550, "No such user")` makes it answer every message with that reply
-(5xx permanent, 4xx temporary) until `smtp_server.accept()`; `smtp_server.stop()` takes it
+(5xx permanent, 4xx temporary) and `smtp_server.refuse_recipient(address, 550)` refuses one
+address, until `smtp_server.accept()`; `smtp_server.stop()` takes it
 down (connections refused) and `smtp_server.start()` brings it back on the same port.
 """
 import email
@@ -30,6 +31,13 @@ class _Handler:
     def __init__(self, server):
         self.server = server
 
+    async def handle_RCPT(self, _server, _session, envelope, address, _options):
+        refusal = self.server.refused_recipients.get(address.lower())
+        if refusal is not None:
+            return f"{refusal[0]} {refusal[1]}"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, _server, _session, envelope):
         with self.server.lock:
             refusal = self.server.refusal
@@ -49,7 +57,8 @@ class SmtpServer:
         self.messages = []  # parsed EmailMessage objects, in arrival order
         self.envelopes = []  # (MAIL FROM, [RCPT TO...]) for each message
         self.refusal = None
-        self.refused = 0  # DATA commands answered with the refusal
+        self.refused = 0
+        self.refused_recipients = {}  # address -> (code, text) answered to its RCPT TO  # DATA commands answered with the refusal
         self.lock = threading.Lock()
         self._controller = None
         self.running = False
@@ -73,8 +82,12 @@ class SmtpServer:
     def refuse(self, code=550, text="5.1.1 Mailbox unavailable"):
         self.refusal = (code, text)
 
+    def refuse_recipient(self, address, code=550, text="5.1.1 No such user"):
+        self.refused_recipients[address.lower()] = (code, text)
+
     def accept(self):
         self.refusal = None
+        self.refused_recipients.clear()
 
     def message_ids(self):
         return [message["Message-ID"] for message in self.messages]

@@ -214,3 +214,31 @@ def test_the_deliver_outbox_job_run_is_recorded(api, smtp):
     run = db.session.scalar(select(JobRun).where(JobRun.name == "deliver-outbox"))
     assert (run.status, run.trigger, run.as_of, run.result["sent"]) == ("ok", "api", NOW, 2)
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent")) == 2
+
+
+def test_a_refused_recipient_does_not_stop_the_others_nor_cause_a_repeat(app, smtp):
+    @transactional
+    def notify():
+        return outbox.enqueue(to=["carla@example.com", "gone@example.com"], subject="Two", text="x").id
+
+    notify()
+    smtp.refuse_recipient("gone@example.com", 550)
+    assert outbox.deliver_outbox(NOW)["sent"] == 1
+    assert outbox.deliver_outbox(NOW + timedelta(hours=3))["sent"] == 0
+    assert smtp.envelopes == [(smtp.envelopes[0][0], ["carla@example.com"])]
+    [row] = _messages()
+    assert row.status == "sent" and "gone@example.com 550" in row.last_error
+
+
+def test_every_recipient_refused_with_5xx_is_a_permanent_failure(app, smtp):
+    @transactional
+    def notify():
+        return outbox.enqueue(to="gone@example.com", subject="Nobody home", text="x").id
+
+    notify()
+    smtp.refuse_recipient("gone@example.com", 550)
+    assert outbox.deliver_outbox(NOW)["failed"] == 1
+    smtp.accept()
+    assert outbox.deliver_outbox(NOW + timedelta(hours=3))["sent"] == 0
+    assert smtp.messages == []
+    assert _messages()[0].status == "failed"

@@ -61,6 +61,7 @@ def test_thresholds_90_60_30_7_each_once_to_active_captains_only(api, acme, smtp
     assert "request a one-time reissue of these credits from November 11, 2026 until March 11, 2027." in texts[0]
     for text in texts[1:]:
         assert "request a one-time reissue of these credits now, until March 11, 2027." in text
+    assert "now, until March 11, 2027." in smtp.messages[-1].get_body(("html",)).get_content()
     assert sorted(db.session.scalars(select(OutboxMessage.dedupe_key)).all()) == sorted(
         f"expiry-reminder:1:{days}" for days in (90, 60, 30, 7))
 
