@@ -23,6 +23,7 @@ email, whoever issues it.
 """
 import logging
 import re
+from email.utils import parseaddr
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
@@ -243,7 +244,7 @@ def run_monthly_statements(now):
     firsts = db.session.execute(
         select(LedgerEntry.company_id, func.min(LedgerEntry.at)).group_by(LedgerEntry.company_id)
         .order_by(LedgerEntry.company_id)).all()
-    issued = []
+    issued, failed = [], []
     for company_id, first_at in firsts:
         first = period_of(first_at.astimezone(zone).date())
         if first > last:
@@ -252,11 +253,18 @@ def run_monthly_statements(now):
         for period in periods_from(first, last):
             if period in have:
                 continue
-            _statement, created = _issue_once(company_id, period, now)
+            try:
+                _statement, created = _issue_once(company_id, period, now)
+            except Exception:
+                # One company's failure must not keep the others from their statements; its
+                # later months wait too, so that its statements stay in order. The next run retries.
+                log.exception("Statement %s of company %s could not be issued", period, company_id)
+                failed.append({"company_id": company_id, "period": period})
+                break
             if created:
                 issued.append({"company_id": company_id, "period": period})
     db.session.rollback()
-    return {"period": last, "issued": len(issued), "statements": issued}
+    return {"period": last, "issued": len(issued), "statements": issued, "failed": failed}
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -289,6 +297,9 @@ def statement_recipients(company):
     seen, recipients = set(), []
     for address in addresses:
         address = (address or "").strip()
+        if address and "@" not in parseaddr(address)[1]:
+            log.warning("Company %s: %r is not an email address; no statement sent to it.", company.id, address)
+            continue
         if address and address.lower() not in seen:
             seen.add(address.lower())
             recipients.append(address)

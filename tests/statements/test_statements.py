@@ -8,6 +8,7 @@ import pypdf
 import pytest
 from sqlalchemy import func, select
 
+from clc_ledger.accounts.models import Company
 from clc_ledger.extensions import db
 from clc_ledger.ledger.models import BALANCE_KINDS, LedgerEntry
 from clc_ledger.notifications.models import OutboxMessage
@@ -288,3 +289,29 @@ def test_the_email_goes_to_recipients_observers_and_captains_with_pdf_and_csv(ap
     assert "AcmeNetworks" in "".join("".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages).split())
     rows = list(csv.DictReader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
     assert sum(Decimal(row["amount"]) for row in rows) == Decimal("19.74")
+
+
+def test_one_company_failing_does_not_keep_the_others_from_their_statements(api, history):
+    api.set_clock("2026-01-12T10:00:00-08:00")
+    broken = api.company(name="Broken Locale Ltd")
+    api.sales_order("BRK-1", broken["id"], "10.00", booked_on="2026-01-05", invoice_date="2026-01-10")
+    db.session.rollback()
+    company = db.session.get(Company, broken["id"])
+    company.locale = "xx_QQ"  # damaged data: Babel cannot format for it
+    company.statement_recipients = ["finance@broken.example", "not an address"]
+    db.session.commit()
+
+    result = run_job(api, "2026-03-01T06:00:00-08:00")
+    assert result["failed"] == [{"company_id": broken["id"], "period": "2026-01"}]
+    assert sorted(statements_of(history.id)) == ["2026-01", "2026-02"]
+    assert statements_of(broken["id"]) == {}
+
+    company = db.session.get(Company, broken["id"])
+    company.locale = "en_GB"
+    db.session.commit()
+    result = run_job(api, "2026-03-01T07:00:00-08:00")
+    assert result["failed"] == [] and result["issued"] == 2
+    assert sorted(statements_of(broken["id"])) == ["2026-01", "2026-02"]
+    [message] = outbox_for(broken["id"], "2026-01")
+    assert message.recipients == ["finance@broken.example"]
+    assert "1 January 2026 – 31 January 2026" in message.html_body  # en_GB dates
