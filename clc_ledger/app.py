@@ -88,11 +88,13 @@ def register_blueprints(app):
     from .jobs.api import blp as jobs_api
     from .ledger.api import blp as ledger_api
     from .reissues.api import blp as reissues_api
+    from .statements.api import blp as statements_api
 
     api.register_blueprint(accounts_api)
     api.register_blueprint(ledger_api)
     api.register_blueprint(jobs_api)
     api.register_blueprint(reissues_api)
+    api.register_blueprint(statements_api)
     from .clock import test_clock_enabled
 
     if test_clock_enabled(app):

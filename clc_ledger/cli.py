@@ -16,6 +16,9 @@ def main():
 def register(app):
     for command in (init_db, create_admin, serve, demo, verify_ledger):
         app.cli.add_command(command)
+    from .jobs.scheduler import scheduler_command
+
+    app.cli.add_command(scheduler_command)
 
 
 @click.command("init-db")

@@ -22,6 +22,13 @@ DEFAULTS = {
     "CLC_PASSWORD_PROFILE": "RFC_9106_LOW_MEMORY",
     "CLC_SUPPORTED_LOCALES": ["en", "de", "ja", "fr"],
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Web pages: failed sign-ins allowed per client address (Flask-Limiter), and where the
+    # counts live ("memory://" per process; e.g. "redis://host:6379" for several workers).
+    "CLC_LOGIN_RATE_LIMIT": "10 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    # Session cookies are Secure unless testing, debugging or served over plain http
+    # (CLC_BASE_URL); None means decide so, True/False forces it.
+    "CLC_SECURE_COOKIES": None,
     "SQLALCHEMY_SESSION_OPTIONS": {"expire_on_commit": False},
     # flask-smorest
     "API_TITLE": "CLC Ledger API",
@@ -43,6 +50,8 @@ ENVIRONMENT = {
     "CLC_BASE_URL": "CLC_BASE_URL",
     "CLC_TESTING": "CLC_TESTING",
     "CLC_COUNTRIES": "CLC_COUNTRIES",
+    "CLC_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "CLC_LOGIN_RATE_LIMIT": "CLC_LOGIN_RATE_LIMIT",
 }
 _BOOLEAN = {"CLC_TESTING"}
 _LISTS = {"CLC_COUNTRIES"}

@@ -66,6 +66,7 @@ def app_config(database_url, tmp_path):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret",
         "CLC_MAIL_URL": None,
+        "CLC_MAIL_DIR": str(tmp_path / "mail"),  # .eml files of the outbox, not in instance/
         "CLC_TIMEZONE": "America/Los_Angeles",
         "CLC_PASSWORD_PROFILE": "CHEAPEST",
     }

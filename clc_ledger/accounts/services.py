@@ -207,6 +207,16 @@ def change_password(user_id, new_password):
     return user
 
 
+@transactional
+def sign_out(user_id):
+    """End every browser session of this person: a session cookie copied before sign-out
+    carries the old epoch and is refused from now on."""
+    user = db.session.get(User, user_id)
+    if user is not None:
+        user.session_epoch += 1
+    return user
+
+
 # --- authentication and tokens -------------------------------------------------------
 
 def authenticate(username, password):

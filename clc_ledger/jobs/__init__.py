@@ -6,7 +6,6 @@ idempotent: running it twice for the same "now" does no more than running it onc
 """
 from importlib import import_module
 
-from .. import clock
 from ..errors import NotFound
 
 # Resolved lazily so that features register jobs without import cycles.
@@ -26,5 +25,9 @@ def job_function(name):
     return getattr(import_module(module), attribute)
 
 
-def run_job(name, now=None):
-    return job_function(name)(now or clock.now())
+def run_job(name, now=None, *, trigger="api"):
+    """Run a job once under its lease and record the run (jobs/runs.py). Returns its result;
+    raises runs.JobBusy (409) if another process is running it right now."""
+    from .runs import run_tracked
+
+    return run_tracked(name, now, trigger=trigger)

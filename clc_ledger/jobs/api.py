@@ -3,6 +3,8 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from ..apikit import Blueprint, roles
+from ..notifications import models as _outbox_models  # noqa: F401  (the outbox tables, for every app)
+from . import models as _job_models  # noqa: F401  (job_runs, job_leases)
 from . import run_job
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Scheduled jobs, run on demand")

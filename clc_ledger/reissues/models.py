@@ -19,6 +19,11 @@ class ReissueRequest(db.Model):
         db.CheckConstraint(_in("status", REISSUE_STATUSES), name="status"),
         db.CheckConstraint("amount > 0", name="amount_positive"),
         db.Index("ix_reissue_requests_so_status", "sales_order_id", "status"),
+        # R-RSS-3 held by the database too: at most one submitted-or-approved request per SO
+        # (the services check first, under the company lock).
+        db.Index("uq_reissue_requests_one_open_per_so", "sales_order_id", unique=True,
+                 sqlite_where=db.text("status IN ('submitted', 'approved')"),
+                 postgresql_where=db.text("status IN ('submitted', 'approved')")),
     )
 
     id = db.Column(db.Integer, primary_key=True)

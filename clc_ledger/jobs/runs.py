@@ -1,0 +1,157 @@
+"""Running a job under a lease and writing down each run (job_runs).
+
+Every run, from the scheduler or the API, goes through `run_tracked`: it takes the job's
+lease with a compare-and-set (so two scheduler processes never run the same job at the same
+time: the second one is refused with JobBusy), records a `running` row, calls the job as of
+the clock's "now", and records `ok` with the job's result or `error` with the traceback.
+Leases and run timestamps are real time, not the test clock: they are about processes.
+"""
+import json
+import logging
+import os
+import socket
+import threading
+import traceback
+import uuid
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from .. import clock
+from ..db import transactional, utcnow_real
+from ..errors import Conflict, NotFound
+from ..extensions import db
+from .models import JobLease, JobRun
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LEASE_SECONDS = 3600
+KEEP_RUNS = timedelta(days=90)
+
+
+class JobBusy(Conflict):
+    """The job is running elsewhere right now (its lease is held)."""
+
+
+def new_holder():
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:8]}"
+
+
+def lease_ttl():
+    return timedelta(seconds=int(current_app.config.get("CLC_JOB_LEASE_SECONDS") or DEFAULT_LEASE_SECONDS))
+
+
+@transactional
+def acquire_lease(name, holder, ttl=None):
+    """Take the lease of job `name` if it is free or expired (or already ours). True if taken."""
+    now = utcnow_real()
+    expires_at = now + (ttl or lease_ttl())
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    created = db.session.execute(
+        insert(JobLease).values(name=name, holder=holder, expires_at=expires_at)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    if created.rowcount == 1:
+        return True
+    taken = db.session.execute(
+        update(JobLease)
+        .where(JobLease.name == name, or_(JobLease.expires_at <= now, JobLease.holder == holder))
+        .values(holder=holder, expires_at=expires_at)
+        .execution_options(synchronize_session=False)
+    )
+    return taken.rowcount == 1
+
+
+@transactional
+def release_lease(name, holder):
+    db.session.execute(
+        update(JobLease).where(JobLease.name == name, JobLease.holder == holder)
+        .values(expires_at=utcnow_real()).execution_options(synchronize_session=False)
+    )
+
+
+def lease_holder(name):
+    """(holder, expires_at) of the job's lease if it is held now, else None."""
+    lease = db.session.get(JobLease, name, populate_existing=True)
+    if lease is None or lease.expires_at <= utcnow_real():
+        return None
+    return lease.holder, lease.expires_at
+
+
+def run_tracked(name, now=None, *, trigger="api"):
+    """Run job `name` once under its lease, recording the run. Returns the job's result.
+
+    Raises NotFound for an unknown name, JobBusy when another process holds the lease, and
+    re-raises whatever the job raised (after recording the run as `error`)."""
+    from . import JOBS, job_function
+
+    if name not in JOBS:
+        raise NotFound(f"No job named {name!r}. Jobs: {', '.join(JOBS)}.")
+    holder = new_holder()
+    if not acquire_lease(name, holder):
+        held = lease_holder(name)
+        raise JobBusy(f"The job {name} is already running ({held[0] if held else 'elsewhere'}).")
+    try:
+        as_of = now or clock.now()
+        db.session.rollback()
+        run_id = _start_run(name, trigger, as_of, holder)
+        try:
+            result = job_function(name)(as_of)
+        except BaseException as error:
+            db.session.rollback()
+            try:
+                _finish_run(run_id, "error", error="".join(traceback.format_exception(error))[-20000:])
+            except Exception:  # the database may be what failed; the lease will expire
+                log.exception("Could not record the failed run of %s", name)
+            raise
+        result = _jsonable(result)
+        _finish_run(run_id, "ok", result=result)
+        return result
+    finally:
+        try:
+            release_lease(name, holder)
+        except Exception:
+            log.exception("Could not release the lease of %s (it expires by itself)", name)
+
+
+@transactional
+def _start_run(name, trigger, as_of, holder):
+    run = JobRun(name=name, trigger=trigger, as_of=as_of, started_at=utcnow_real(), status="running", holder=holder)
+    db.session.add(run)
+    db.session.flush()
+    return run.id
+
+
+@transactional
+def _finish_run(run_id, status, *, result=None, error=None):
+    finished = utcnow_real()
+    run = db.session.get(JobRun, run_id, populate_existing=True)
+    run.status, run.result, run.error, run.finished_at = status, result, error, finished
+    # Keep the table small: deliver-outbox alone runs 1440 times a day.
+    db.session.execute(delete(JobRun).where(JobRun.name == run.name, JobRun.started_at < finished - KEEP_RUNS))
+
+
+def _jsonable(result):
+    if result is None:
+        return {}
+    return json.loads(json.dumps(result, default=str))
+
+
+def last_runs():
+    """{job name: its most recent JobRun} for every registered job that has run."""
+    from . import JOBS
+
+    latest = select(func.max(JobRun.id)).group_by(JobRun.name)
+    runs = db.session.scalars(select(JobRun).where(JobRun.id.in_(latest))).all()
+    by_name = {run.name: run for run in runs}
+    return {name: by_name[name] for name in JOBS if name in by_name}
+
+
+def recent_runs(name=None, limit=50):
+    query = select(JobRun).order_by(JobRun.id.desc()).limit(limit)
+    if name is not None:
+        query = query.where(JobRun.name == name)
+    return db.session.scalars(query).all()

@@ -1,0 +1,390 @@
+"""The transactional outbox (R-NOT-2).
+
+`enqueue(...)` writes an email as a row in the caller's transaction: if the change it
+reports rolls back, so does the email. `deliver_outbox(now)` (the `deliver-outbox` job)
+sends what is due over SMTP (`CLC_MAIL_URL`), or writes `.eml` files when no mail URL is
+configured.
+
+Exactly once, even with two deliverers: a message is claimed with a compare-and-set lease
+(UPDATE ... WHERE status = 'pending' AND lease free) in its own short transaction before
+it is sent, and marked sent by the holder of that lease. Its Message-ID is made at enqueue
+and is the same on every attempt, so a receiver can recognise a repeat should the database
+fail between the SMTP server's "250 OK" and the mark.
+
+Failures: a connection error or a 4xx reply is retried with capped exponential backoff
+(1 min, 2, 4, ... at most 1 h) up to CLC_MAIL_MAX_ATTEMPTS; a 5xx reply marks the message
+`failed` at once (retrying cannot help).
+"""
+import logging
+import os
+import smtplib
+import socket
+import ssl
+import tempfile
+import threading
+import uuid
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..db import transactional, utcnow_real
+from ..extensions import db
+from .models import OutboxAttachment, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+FIRST_RETRY = timedelta(minutes=1)
+MAX_RETRY = timedelta(hours=1)
+DEFAULT_MAX_ATTEMPTS = 30  # 1+2+...+32 min, then hourly: about a day of outage
+LEASE = timedelta(minutes=10)  # longer than any SMTP conversation (30 s timeouts)
+SMTP_TIMEOUT = 30
+BATCH = 50
+
+
+# --- enqueue -------------------------------------------------------------------------
+
+def enqueue(*, to, subject, text, html=None, attachments=(), dedupe_key=None):
+    """Add an email to the outbox in the CURRENT transaction; never commits.
+
+    `to`: one address or an iterable of addresses (duplicates and blanks dropped).
+    `attachments`: (filename, content_bytes, mimetype) tuples or dicts with those keys.
+    `dedupe_key`: if a message with this key exists already, nothing is added and that
+    message is returned (the same notification is never enqueued twice).
+    Returns the OutboxMessage, or None when there is nobody to send to.
+    """
+    recipients = _recipients(to)
+    if not recipients:
+        log.info("Not enqueued (no recipients): %s", subject)
+        return None
+    if dedupe_key is not None:
+        existing = _by_dedupe_key(dedupe_key)
+        if existing is not None:
+            return existing
+    now = clock.now()
+    message = OutboxMessage(
+        message_id=make_msgid(domain=_mail_domain()),
+        dedupe_key=dedupe_key,
+        recipients=recipients,
+        subject=" ".join(str(subject).split())[:998],
+        text_body=text,
+        html_body=html,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    for attachment in attachments:
+        filename, content, mimetype = _attachment_parts(attachment)
+        message.attachments.append(OutboxAttachment(filename=filename, content=content, mimetype=mimetype))
+    if dedupe_key is None:
+        db.session.add(message)
+        db.session.flush()
+        return message
+    try:
+        # A concurrent transaction may enqueue the same key (PostgreSQL: we wait for it,
+        # then hit the unique key): keep the caller's transaction alive and return theirs.
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        existing = _by_dedupe_key(dedupe_key)
+        if existing is None:
+            raise
+        return existing
+    return message
+
+
+def _by_dedupe_key(key):
+    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
+
+
+def _recipients(to):
+    if isinstance(to, str):
+        to = [to]
+    seen = []
+    for address in to or ():
+        address = (address or "").strip()
+        if not address:
+            continue
+        if "@" not in parseaddr(address)[1]:
+            raise ValueError(f"not an email address: {address!r}")
+        if address.lower() not in (a.lower() for a in seen):
+            seen.append(address)
+    return seen
+
+
+def _attachment_parts(attachment):
+    if isinstance(attachment, dict):
+        filename, content, mimetype = attachment["filename"], attachment["content"], attachment.get("mimetype")
+    else:
+        filename, content, mimetype = attachment
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    return filename, bytes(content), mimetype or "application/octet-stream"
+
+
+def _from_address():
+    return current_app.config.get("CLC_MAIL_FROM") or "CLC Ledger <no-reply@clc-ledger.example>"
+
+
+def _mail_domain():
+    address = parseaddr(_from_address())[1]
+    return address.rpartition("@")[2] or "clc-ledger.local"
+
+
+# --- delivery ------------------------------------------------------------------------
+
+class TemporaryFailure(Exception):
+    """4xx or a lost connection: try again later."""
+
+
+class ServerUnavailable(TemporaryFailure):
+    """Cannot even talk to the server: stop this run, later messages would fail the same way."""
+
+
+class PermanentFailure(Exception):
+    """5xx: this message will never be accepted; do not retry."""
+
+
+def deliver_outbox(now=None, *, limit=1000, deliverer=None):
+    """The `deliver-outbox` job: send every due message once. Returns counts."""
+    now = now or clock.now()
+    deliverer = deliverer or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:8]}"
+    transport = _transport()
+    counts = {"sent": 0, "retrying": 0, "failed": 0}
+    after = 0
+    try:
+        while sum(counts.values()) < limit:
+            ids = _due_ids(now, after)
+            if not ids:
+                break
+            for message_id in ids:
+                after = message_id
+                if not _claim(message_id, deliverer, now):
+                    continue  # another deliverer has it, or already sent it
+                outcome, stop = _deliver_one(message_id, deliverer, transport, now)
+                counts[outcome] += 1
+                if stop:
+                    return {**counts, "stopped": "mail server unavailable"}
+    finally:
+        transport.close()
+        db.session.rollback()
+    return counts
+
+
+def _due_condition(now):
+    return (
+        OutboxMessage.status == "pending",
+        # Never attempted: due whatever the (test) clock says; retries wait for their time.
+        or_(OutboxMessage.attempts == 0, OutboxMessage.next_attempt_at <= now),
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < utcnow_real()),
+    )
+
+
+def _due_ids(now, after):
+    db.session.rollback()  # a fresh snapshot
+    return db.session.scalars(
+        select(OutboxMessage.id).where(*_due_condition(now), OutboxMessage.id > after)
+        .order_by(OutboxMessage.id).limit(BATCH)
+    ).all()
+
+
+@transactional
+def _claim(message_id, deliverer, now):
+    """Compare-and-set: take the lease only if the message is still pending, due and free."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, *_due_condition(now))
+        .values(claimed_by=deliverer, claimed_until=utcnow_real() + LEASE, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _deliver_one(message_id, deliverer, transport, now):
+    message = db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.id == message_id).execution_options(populate_existing=True)
+    ).scalar_one()
+    email = build_email(message)
+    recipients, attempts = list(message.recipients), message.attempts
+    db.session.rollback()  # hold no transaction while talking to the mail server
+    try:
+        refused = transport.send(email, recipients)
+    except PermanentFailure as error:
+        _finish(message_id, deliverer, status="failed", last_error=str(error))
+        log.warning("Outbox message %s failed permanently: %s", message_id, error)
+        return "failed", False
+    except TemporaryFailure as error:
+        stop = isinstance(error, ServerUnavailable)
+        if attempts >= max_attempts():
+            _finish(message_id, deliverer, status="failed", last_error=f"gave up after {attempts} attempts: {error}")
+            log.warning("Outbox message %s failed after %s attempts: %s", message_id, attempts, error)
+            return "failed", stop
+        _finish(message_id, deliverer, status="pending", last_error=str(error),
+                next_attempt_at=now + backoff(attempts))
+        log.info("Outbox message %s will be retried (attempt %s): %s", message_id, attempts, error)
+        return "retrying", stop
+    note = None
+    if refused:  # accepted for the others: sent (sending again would repeat it to them)
+        note = "refused recipients: " + "; ".join(f"{address} {code} {_text(text)}"
+                                                  for address, (code, text) in refused.items())
+    if not _finish(message_id, deliverer, status="sent", last_error=note, sent_at=now):
+        log.error("Outbox message %s was sent but its lease had been lost", message_id)
+    return "sent", False
+
+
+@transactional
+def _finish(message_id, deliverer, *, status, **values):
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == deliverer,
+               OutboxMessage.status == "pending")
+        .values(status=status, claimed_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def backoff(attempts):
+    """1 min after the first failed attempt, doubling, at most 1 h."""
+    return min(MAX_RETRY, FIRST_RETRY * 2 ** max(0, attempts - 1))
+
+
+def max_attempts():
+    return int(current_app.config.get("CLC_MAIL_MAX_ATTEMPTS") or DEFAULT_MAX_ATTEMPTS)
+
+
+def build_email(message):
+    """The RFC 5322 message for an outbox row: the same bytes on every attempt."""
+    email = EmailMessage()
+    email["Message-ID"] = message.message_id
+    email["Date"] = format_datetime(message.created_at)
+    email["From"] = _from_address()
+    email["To"] = ", ".join(message.recipients)
+    email["Subject"] = message.subject
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(message.text_body)
+    if message.html_body:
+        email.add_alternative(message.html_body, subtype="html")
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.mimetype.partition("/")
+        email.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",
+                             filename=attachment.filename)
+    return email
+
+
+# --- transports ------------------------------------------------------------------------
+
+def _transport():
+    url = current_app.config.get("CLC_MAIL_URL")
+    if url:
+        return SmtpTransport(url, envelope_from=parseaddr(_from_address())[1])
+    directory = current_app.config.get("CLC_MAIL_DIR") or os.path.join(current_app.instance_path, "mail")
+    return EmlTransport(directory)
+
+
+class SmtpTransport:
+    """One SMTP connection per run, opened on the first message.
+
+    smtp://host:port (plain), smtp+tls://host:port (STARTTLS), smtps://host:port (TLS);
+    optional user:password@ before the host.
+    """
+
+    def __init__(self, url, *, envelope_from):
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtp+tls", "smtps"):
+            raise ValueError(f"CLC_MAIL_URL must start with smtp://, smtp+tls:// or smtps://, not {parts.scheme}://")
+        self.scheme = parts.scheme
+        self.host = parts.hostname or "localhost"
+        self.port = parts.port or {"smtp": 25, "smtp+tls": 587, "smtps": 465}[parts.scheme]
+        self.username = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.envelope_from = envelope_from
+        self.smtp = None
+
+    def _connect(self):
+        if self.smtp is not None:
+            return self.smtp
+        try:
+            if self.scheme == "smtps":
+                smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=SMTP_TIMEOUT,
+                                        context=ssl.create_default_context())
+            else:
+                smtp = smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT)
+            if self.scheme == "smtp+tls":
+                smtp.starttls(context=ssl.create_default_context())
+            if self.username:
+                smtp.login(self.username, self.password or "")
+        except (OSError, smtplib.SMTPException) as error:
+            raise ServerUnavailable(f"cannot reach {self.host}:{self.port}: {_describe(error)}") from error
+        self.smtp = smtp
+        return smtp
+
+    def send(self, email, recipients):
+        smtp = self._connect()
+        try:
+            return smtp.send_message(email, from_addr=self.envelope_from, to_addrs=recipients)
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = [code for code, _ in error.recipients.values()]
+            text = _describe(error)
+            if codes and all(500 <= code < 600 for code in codes):
+                raise PermanentFailure(text) from error
+            raise TemporaryFailure(text) from error
+        except smtplib.SMTPResponseException as error:  # sender refused, data refused, ...
+            if 500 <= error.smtp_code < 600:
+                raise PermanentFailure(_describe(error)) from error
+            self.close()
+            raise TemporaryFailure(_describe(error)) from error
+        except (OSError, smtplib.SMTPException) as error:  # disconnected, timeout, reset
+            self.close()
+            raise ServerUnavailable(_describe(error)) from error
+
+    def close(self):
+        smtp, self.smtp = self.smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
+
+
+class EmlTransport:
+    """No mail server configured: each message becomes `<id>.eml` in a directory. Writing the
+    same message again replaces its file, so even a repeat never makes a second mail."""
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+
+    def send(self, email, recipients):
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            name = email["Message-ID"].strip("<>").replace("/", "_")
+            handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(handle, "wb") as file:
+                file.write(bytes(email))
+            os.replace(temporary, self.directory / f"{name}.eml")
+        except OSError as error:
+            raise ServerUnavailable(f"cannot write to {self.directory}: {error}") from error
+        return {}
+
+    def close(self):
+        pass
+
+
+def _describe(error):
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "recipients refused: " + "; ".join(
+            f"{address} {code} {_text(message)}" for address, (code, message) in error.recipients.items())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {_text(error.smtp_error)}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _text(message):
+    return message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)

@@ -1,0 +1,326 @@
+"""Monthly statements (R-STM-1, R-STM-2): built from the ledger alone, stored once per company
+and calendar month, and emailed (through the outbox, in the same transaction) when issued.
+
+What a statement states
+- The month is the calendar month in the program's time zone (CLC_TIMEZONE): entries with
+  local midnight on the 1st <= `at` < local midnight on the next 1st.
+- Balance is R-SO-4's: only BALANCE_KINDS move it. Opening = the sum of the company's
+  balance-moving entries before the month; every balance-moving entry of the month follows
+  with its running balance; closing = opening + those entries. So each month's opening is
+  the previous month's closing, and the CSV's amount column sums to closing - opening.
+- Holds and releases only move what is reserved for pending debits; they are not part of the
+  balance and are not listed among the movements. They are kept as informational
+  "reservations" (JSON, HTML, PDF), and each SO shows what was still held at the period end.
+- Each SO that existed by the period end, with its status, balance, held and available
+  credits, expiry date and days left, all as of the period end (days left counted from the
+  month's last day, R-EXP-2). Credits available on an active SO expiring within 90 days of
+  the period end are flagged "expiring soon".
+
+Exactly once: the (company_id, period) unique constraint decides races; the loser's
+transaction is rolled back and retried, finds the winner's statement and returns it. The
+email is enqueued in the transaction that stores the statement, so one statement means one
+email, whoever issues it.
+"""
+import logging
+import re
+from email.utils import parseaddr
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from .. import clock
+from ..accounts.models import Company, User
+from ..db import transactional
+from ..errors import NotFound, RuleViolation
+from ..extensions import db
+from ..ledger.models import BALANCE_KINDS, HOLD_KINDS, LedgerEntry, SalesOrder
+from .models import Statement
+
+log = logging.getLogger(__name__)
+
+PERIOD_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+EXPIRING_SOON_DAYS = 90
+RECIPIENT_ROLES = ("observer", "captain")
+
+
+# --- periods ---------------------------------------------------------------------------
+
+def parse_period(period):
+    """(year, month) from 'YYYY-MM', or ValueError."""
+    match = PERIOD_PATTERN.match(period or "")
+    if not match:
+        raise ValueError(f"{period!r} is not a period of the form YYYY-MM.")
+    return int(match.group(1)), int(match.group(2))
+
+
+def period_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def first_and_last_day(period):
+    year, month = parse_period(period)
+    first = date(year, month, 1)
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def period_bounds(period):
+    """The month as UTC instants [start, end) of local midnights in the program time zone."""
+    first, last = first_and_last_day(period)
+    zone = clock.zone()
+    start = datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+def previous_period(now):
+    """The calendar month before the one that `now` falls in (program time zone)."""
+    local_day = now.astimezone(clock.zone()).date()
+    return period_of(local_day.replace(day=1) - timedelta(days=1))
+
+
+def periods_from(first, last):
+    """Every period from `first` to `last`, inclusive, in order."""
+    year, month = parse_period(first)
+    while (period := f"{year:04d}-{month:02d}") <= last:
+        yield period
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+# --- the snapshot ----------------------------------------------------------------------
+
+def _sales_order_status_at(sales_order, end, last_day, reissued_out):
+    if sales_order.activated_at is None or sales_order.activated_at >= end:
+        return "invoiced" if sales_order.invoice_date and sales_order.invoice_date <= last_day else "booked"
+    if reissued_out:
+        return "closed"
+    if sales_order.expires_on is not None and clock.expiry_instant(sales_order.expires_on) < end:
+        return "expired"
+    return "active"
+
+
+def build_snapshot(company, period):
+    """Everything a statement states, computed from the ledger entries alone."""
+    start, end = period_bounds(period)
+    first_day, last_day = first_and_last_day(period)
+    zone = clock.zone()
+    opening = int(db.session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.amount), 0))
+        .where(LedgerEntry.company_id == company.id, LedgerEntry.at < start,
+               LedgerEntry.kind.in_(sorted(BALANCE_KINDS)))) or 0)
+    month_entries = db.session.scalars(
+        select(LedgerEntry).where(LedgerEntry.company_id == company.id, LedgerEntry.at >= start,
+                                  LedgerEntry.at < end)
+        .order_by(LedgerEntry.at, LedgerEntry.id)).all()
+
+    running = opening
+    entries, reservations = [], []
+    for entry in month_entries:
+        line = {
+            "id": entry.id,
+            "at": entry.at.isoformat(),
+            "date": entry.at.astimezone(zone).date().isoformat(),
+            "kind": entry.kind,
+            "so_number": entry.sales_order.so_number,
+            "description": entry.description,
+            "debit_id": entry.debit_id,
+            "amount": int(entry.amount),
+        }
+        if entry.kind in BALANCE_KINDS:
+            running += int(entry.amount)
+            line["running_balance"] = running
+            entries.append(line)
+        elif entry.kind in HOLD_KINDS:
+            reservations.append(line)
+    closing = running
+
+    balances = dict(db.session.execute(
+        select(LedgerEntry.sales_order_id, func.sum(LedgerEntry.amount))
+        .where(LedgerEntry.company_id == company.id, LedgerEntry.at < end,
+               LedgerEntry.kind.in_(sorted(BALANCE_KINDS)))
+        .group_by(LedgerEntry.sales_order_id)).all())
+    holds = dict(db.session.execute(
+        select(LedgerEntry.sales_order_id, func.sum(LedgerEntry.amount))
+        .where(LedgerEntry.company_id == company.id, LedgerEntry.at < end,
+               LedgerEntry.kind.in_(sorted(HOLD_KINDS)))
+        .group_by(LedgerEntry.sales_order_id)).all())
+    reissued_out = set(db.session.scalars(
+        select(LedgerEntry.sales_order_id).where(LedgerEntry.company_id == company.id, LedgerEntry.at < end,
+                                                 LedgerEntry.kind == "reissue_out")).all())
+    sales_orders = db.session.scalars(
+        select(SalesOrder).where(SalesOrder.company_id == company.id, SalesOrder.created_at < end)
+        .order_by(SalesOrder.expires_on.is_(None), SalesOrder.expires_on, SalesOrder.so_number)).all()
+
+    so_lines = []
+    for sales_order in sales_orders:
+        balance = int(balances.get(sales_order.id) or 0)
+        held = -int(holds.get(sales_order.id) or 0)
+        status = _sales_order_status_at(sales_order, end, last_day, sales_order.id in reissued_out)
+        available = balance - held if status == "active" else 0
+        days_left = (sales_order.expires_on - last_day).days if sales_order.expires_on else None
+        expiring_soon = (status == "active" and available > 0 and days_left is not None
+                         and days_left <= EXPIRING_SOON_DAYS)
+        so_lines.append({
+            "so_number": sales_order.so_number,
+            "status": status,
+            "balance": balance,
+            "held": held,
+            "available": available,
+            "expires_on": sales_order.expires_on.isoformat() if sales_order.expires_on else None,
+            "days_left": days_left,
+            "expiring_soon": expiring_soon,
+        })
+
+    content = {
+        "company": {"id": company.id, "name": company.name, "locale": company.locale},
+        "period": period,
+        "first_day": first_day.isoformat(),
+        "last_day": last_day.isoformat(),
+        "time_zone": str(zone.key),
+        "opening_balance": opening,
+        "closing_balance": closing,
+        "entries": entries,
+        "reservations": reservations,
+        "sales_orders": so_lines,
+        "expiring_soon": sum(line["available"] for line in so_lines if line["expiring_soon"]),
+    }
+    return content, opening, closing, start, end
+
+
+# --- issuing -----------------------------------------------------------------------------
+
+def _existing(company_id, period):
+    return db.session.scalar(select(Statement).where(Statement.company_id == company_id,
+                                                     Statement.period == period))
+
+
+def _issue(company_id, period, *, now, send):
+    """(statement, created): the stored statement, issuing it (and its email) if absent.
+
+    Runs inside the caller's transaction."""
+    try:
+        parse_period(period)
+    except ValueError as error:
+        raise RuleViolation(str(error), {"period": ["Use YYYY-MM."]}) from None
+    company = db.session.get(Company, company_id)
+    if company is None:
+        raise NotFound("No such company.")
+    existing = _existing(company_id, period)
+    if existing is not None:
+        return existing, False
+    content, opening, closing, start, end = build_snapshot(company, period)
+    if end > now:
+        raise RuleViolation(f"The period {period} has not ended yet; its statement is issued after it ends.")
+    statement = Statement(company_id=company.id, period=period, period_start=start, period_end=end,
+                          opening_balance=opening, closing_balance=closing, generated_at=now, content=content)
+    db.session.add(statement)
+    db.session.flush()  # the unique (company_id, period) decides a race here, before any email
+    if send:
+        _enqueue_statement_email(company, statement)
+    return statement, True
+
+
+@transactional(retry_on_integrity=True)
+def generate_statement(company_id, period, *, now=None, send=True) -> Statement:
+    """The statement of `company_id` for `period` ('YYYY-MM'), issued (stored and emailed) if
+    it was not yet; exactly one per company-month, even when two processes race (R-STM-2)."""
+    statement, _created = _issue(company_id, period, now=now or clock.now(), send=send)
+    return statement
+
+
+@transactional(retry_on_integrity=True)
+def _issue_once(company_id, period, now):
+    return _issue(company_id, period, now=now, send=True)
+
+
+def run_monthly_statements(now):
+    """The `monthly-statements` job: for each company, the month before `now` (program time
+    zone) and any earlier month since its first ledger entry that has no statement yet (a
+    month missed while the scheduler was down is caught up). One transaction per statement,
+    holding the statement and its email."""
+    last = previous_period(now)
+    db.session.rollback()
+    zone = clock.zone()
+    firsts = db.session.execute(
+        select(LedgerEntry.company_id, func.min(LedgerEntry.at)).group_by(LedgerEntry.company_id)
+        .order_by(LedgerEntry.company_id)).all()
+    issued, failed = [], []
+    for company_id, first_at in firsts:
+        first = period_of(first_at.astimezone(zone).date())
+        if first > last:
+            continue
+        have = set(db.session.scalars(select(Statement.period).where(Statement.company_id == company_id)).all())
+        for period in periods_from(first, last):
+            if period in have:
+                continue
+            try:
+                _statement, created = _issue_once(company_id, period, now)
+            except Exception:
+                # One company's failure must not keep the others from their statements; its
+                # later months wait too, so that its statements stay in order. The next run retries.
+                log.exception("Statement %s of company %s could not be issued", period, company_id)
+                failed.append({"company_id": company_id, "period": period})
+                break
+            if created:
+                issued.append({"company_id": company_id, "period": period})
+    db.session.rollback()
+    return {"period": last, "issued": len(issued), "statements": issued, "failed": failed}
+
+
+# --- reading -----------------------------------------------------------------------------
+
+def list_statements(company):
+    return db.session.scalars(select(Statement).where(Statement.company_id == company.id)
+                              .order_by(Statement.period.desc())).all()
+
+
+def get_statement(company, period):
+    try:
+        parse_period(period)
+    except ValueError:
+        raise NotFound(f"No statement for {period}.") from None
+    statement = _existing(company.id, period)
+    if statement is None:
+        raise NotFound(f"No statement for {period}.")
+    return statement
+
+
+# --- email -------------------------------------------------------------------------------
+
+def statement_recipients(company):
+    """The company's statement recipients, then its active observers and captains; each
+    address once (compared without case), in that order."""
+    addresses = list(company.statement_recipients or [])
+    addresses += db.session.scalars(
+        select(User.email).where(User.company_id == company.id, User.active.is_(True),
+                                 User.role.in_(RECIPIENT_ROLES)).order_by(User.id)).all()
+    seen, recipients = set(), []
+    for address in addresses:
+        address = (address or "").strip()
+        if address and "@" not in parseaddr(address)[1]:
+            log.warning("Company %s: %r is not an email address; no statement sent to it.", company.id, address)
+            continue
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            recipients.append(address)
+    return recipients
+
+
+def statement_dedupe_key(company_id, period):
+    return f"statement:{company_id}:{period}"
+
+
+def _enqueue_statement_email(company, statement):
+    from . import render
+
+    recipients = statement_recipients(company)
+    if not recipients:
+        log.warning("Statement %s of company %s has no recipients; stored, not emailed.",
+                    statement.period, company.id)
+        return
+    from ..notifications import outbox
+
+    message = render.statement_email(statement)
+    outbox.enqueue(to=recipients, subject=message["subject"], text=message["text"], html=message["html"],
+                   attachments=message["attachments"],
+                   dedupe_key=statement_dedupe_key(company.id, statement.period))

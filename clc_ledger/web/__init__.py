@@ -1,0 +1,93 @@
+"""The pages people use: sessions, security headers, CSRF, and one blueprint of views.
+
+Views are thin: they parse a form, call the same service functions as the JSON API, and
+show the result or the service's error. No rule lives here.
+"""
+from urllib.parse import urlsplit
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFError
+
+from ..extensions import csrf, login_manager
+
+# No inline script or style anywhere: every script and stylesheet is a file under /static.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def secure_cookies(app):
+    """Secure session cookies everywhere except tests, debugging and plain-http set-ups."""
+    setting = app.config.get("CLC_SECURE_COOKIES")
+    if setting is not None:
+        return bool(setting)
+    if app.testing or app.debug or app.config.get("CLC_TESTING"):
+        return False
+    base = urlsplit(app.config.get("CLC_BASE_URL") or "")
+    return base.scheme != "http"
+
+
+def register(app):
+    from . import admin, auth, debits, home, reissues, statements  # noqa: F401  (views attach to the blueprint)
+    from .common import bp
+
+    secure = secure_cookies(app)
+    Talisman(
+        app,
+        force_https=False,  # TLS ends at the proxy in front; HSTS still goes out on https
+        session_cookie_secure=secure,
+        session_cookie_http_only=True,
+        session_cookie_samesite="Lax",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy_nonce_in=[],
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
+    app.config["SESSION_COOKIE_SECURE"] = secure
+
+    # CSRF: every form of the pages; the JSON API under /api/ uses bearer tokens, not cookies.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+
+    @app.before_request
+    def protect_forms():
+        if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.path.startswith("/api/"):
+            csrf.protect()
+
+    @app.errorhandler(CSRFError)
+    def form_not_trusted(_error):
+        message = _("This form was not sent from a page of this site, or it expired. Go back, reload the page "
+                    "and try again. Nothing was changed.")
+        return render_template("error.html", code=400, message=message), 400
+
+    login_manager.login_view = "web.sign_in"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(auth.load_user)
+
+    app.register_blueprint(bp)
+    _register_filters(app)
+
+
+def _register_filters(app):
+    from flask_babel import get_locale
+
+    from . import common, labels
+
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    app.jinja_env.filters.update(
+        clc=common.clc, usd=common.usd, day=common.day, status_label=labels.status_label,
+        category_label=labels.category_label, role_label=labels.role_label,
+    )
+

@@ -1,0 +1,61 @@
+"""What every page shares: the blueprint, who is looking, roles, money and date formatting."""
+import functools
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import format_date, get_locale
+from flask_login import current_user
+
+from ..errors import ClcError, Forbidden
+from ..money import format_clc, format_usd
+
+bp = Blueprint("web", __name__, template_folder="templates")
+
+
+def viewer():
+    """The signed-in person as the services know them (an accounts.models.User)."""
+    return current_user.user
+
+
+def roles_required(*allowed):
+    """Only these roles may open the page; others get 403 (their own company's data is
+    still guarded by the services, which answer 404 for another company's)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if viewer().role not in allowed:
+                raise Forbidden("This page is not available to your role.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def locale_name():
+    return str(get_locale() or "en")
+
+
+def clc(hundredths):
+    return format_clc(hundredths or 0, locale_name())
+
+
+def usd(hundredths):
+    return format_usd(hundredths or 0, locale_name())
+
+
+def day(value, format="medium"):
+    return format_date(value, format) if value else "—"
+
+
+def flash_error(error: ClcError):
+    """A rule refused the action: say why; the service changed nothing."""
+    flash(error.message, "error")
+
+
+def back(default_endpoint="web.home", **values):
+    """Redirect to a same-site `next` target if given, else to the default page."""
+    target = request.form.get("next") or request.args.get("next")
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return redirect(target)
+    return redirect(url_for(default_endpoint, **values))

@@ -1,0 +1,173 @@
+"""Debits: request one (members, captains), the company's debits, and the captains'
+approval queue. Every change goes through clc_ledger.ledger.debits, like the JSON API."""
+from babel.numbers import get_decimal_symbol
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from .. import clock
+from ..accounts.services import get_company
+from ..errors import ClcError
+from ..ledger import debits as service
+from ..ledger.models import ELIGIBLE_CATEGORIES
+from ..ledger.sales_orders import company_balance
+from ..money import AmountError, credits_str, parse_credits
+from .common import bp, clc, flash_error, locale_name, roles_required, viewer
+from .forms import ActionForm, DebitForm, RejectForm
+
+COMPANY_ROLES = ("member", "observer", "captain")
+
+
+def parse_amount(text):
+    """Credits typed by a person: a point, or in comma-decimal languages a comma, before the
+    cents; no thousands separators. Exact, via money.parse_credits."""
+    text = (text or "").strip()
+    if get_decimal_symbol(locale_name()) == "," and "," in text and "." not in text:
+        text = text.replace(",", ".")
+    return parse_credits(text)
+
+
+def _spendable(balance):
+    return [view for view in balance["sales_orders"] if view.status == "active" and view.available > 0]
+
+
+@bp.route("/debits/new", methods=["GET", "POST"])
+@roles_required("member", "captain")
+def new_debit():
+    user = viewer()
+    company = get_company(user.company_id, viewer=user)
+    balance = company_balance(company)
+    spendable = _spendable(balance)
+    form = DebitForm()
+    split_values = {view.so_number: request.form.get(f"split-{view.so_number}", "") for view in spendable}
+    split_errors = {}
+    if form.validate_on_submit():
+        amount = allocations = None
+        try:
+            amount = parse_amount(form.amount.data)
+        except AmountError as error:
+            form.amount.errors.append(str(error))
+        lines = []
+        for so_number, text in split_values.items():
+            if text.strip():
+                try:
+                    lines.append({"so_number": so_number, "amount": parse_amount(text)})
+                except AmountError as error:
+                    split_errors[so_number] = str(error)
+        allocations = lines or None
+        if amount is not None and not split_errors:
+            try:
+                debit = service.request_debit(
+                    requester_id=user.id, amount=amount, category=form.category.data,
+                    description=form.description.data, event_date=form.event_date.data, allocations=allocations)
+            except ClcError as error:
+                flash_error(error)
+            else:
+                if debit.status == "pending":
+                    flash(_("Debit #%(id)s of %(amount)s is waiting for a captain's approval; the credits are held.",
+                            id=debit.id, amount=clc(debit.amount)), "success")
+                else:
+                    flash(_("Debit #%(id)s of %(amount)s is posted.", id=debit.id, amount=clc(debit.amount)),
+                          "success")
+                return redirect(url_for("web.debit_list"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("web/debit_new.html", form=form, company=company, balance=balance, spendable=spendable,
+                           split_values=split_values, split_errors=split_errors,
+                           available_str=credits_str(balance["available"])), status
+
+
+@bp.get("/debits")
+@roles_required(*COMPANY_ROLES)
+def debit_list():
+    user = viewer()
+    status = request.args.get("status") or None
+    if status not in (None, "pending", "posted", "rejected", "cancelled"):
+        status = None
+    debits = service.list_debits(viewer=user, status=status)
+    return render_template("web/debit_list.html", debits=debits, status=status, action_form=ActionForm(formdata=None),
+                           today=clock.today())
+
+
+def _age_days(debit, today):
+    return (today - debit.requested_at.astimezone(clock.zone()).date()).days
+
+
+@bp.get("/approvals")
+@roles_required("captain", "observer")
+def approvals():
+    user = viewer()
+    company = get_company(user.company_id, viewer=user)
+    balance = company_balance(company)
+    total = balance["available"] + balance["held"]
+    today = clock.today()
+    rows = [{"debit": debit, "age": _age_days(debit, today), "remaining": total - debit.amount,
+             "own": debit.requested_by_id == user.id}
+            for debit in service.list_debits(viewer=user, status="pending")]
+    rows.reverse()  # oldest first: the queue in the order it arrived
+    return render_template("web/approvals.html", rows=rows, balance=balance, can_act=user.role == "captain",
+                           action_form=ActionForm(formdata=None), reject_form=RejectForm(formdata=None))
+
+
+@bp.post("/debits/<int:debit_id>/approve")
+@roles_required("captain")
+def approve_debit(debit_id):
+    if ActionForm().validate_on_submit():
+        try:
+            debit = service.approve_debit(debit_id, captain_id=viewer().id)
+        except ClcError as error:
+            flash_error(error)
+        else:
+            flash(_("Debit #%(id)s approved: %(amount)s posted.", id=debit.id, amount=clc(debit.amount)), "success")
+    return redirect(url_for("web.approvals"))
+
+
+@bp.post("/approvals/approve-selected")
+@roles_required("captain")
+def approve_selected():
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("web.approvals"))
+    ids = [int(value) for value in request.form.getlist("debit_id") if value.isdigit()]
+    if not ids:
+        flash(_("Select at least one debit to approve."), "error")
+        return redirect(url_for("web.approvals"))
+    approved = 0
+    for debit_id in ids:
+        try:
+            service.approve_debit(debit_id, captain_id=viewer().id)
+        except ClcError as error:
+            flash(_("Debit #%(id)s: %(message)s", id=debit_id, message=error.message), "error")
+        else:
+            approved += 1
+    if approved:
+        flash(ngettext("%(num)d debit approved.", "%(num)d debits approved.", approved), "success")
+    return redirect(url_for("web.approvals"))
+
+
+@bp.post("/debits/<int:debit_id>/reject")
+@roles_required("captain")
+def reject_debit(debit_id):
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            debit = service.reject_debit(debit_id, captain_id=viewer().id, reason=form.reason.data)
+        except ClcError as error:
+            flash_error(error)
+        else:
+            flash(_("Debit #%(id)s rejected; its credits are available again.", id=debit.id), "success")
+    else:
+        flash(_("Give a reason for rejecting the debit."), "error")
+    return redirect(url_for("web.approvals"))
+
+
+@bp.post("/debits/<int:debit_id>/cancel")
+@roles_required("member", "captain")
+def cancel_debit(debit_id):
+    if ActionForm().validate_on_submit():
+        try:
+            debit = service.cancel_debit(debit_id, requester_id=viewer().id)
+        except ClcError as error:
+            flash_error(error)
+        else:
+            flash(_("Debit #%(id)s cancelled; its credits are available again.", id=debit.id), "success")
+    return redirect(url_for("web.debit_list"))
+

@@ -1,0 +1,124 @@
+"""Flask-WTF forms: each carries its CSRF token. Amounts stay text here; views parse them
+with money.parse_credits so no float ever touches a credit."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from ..accounts.models import ROLES
+
+try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
+
+def choices(pairs):
+    pairs = list(pairs)
+    if SelectChoice is None:
+        return pairs
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("ja", "日本語"), ("fr", "Français")]
+
+
+class SignInForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField(_l("Password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
+    next = HiddenField()
+
+
+class TermsForm(FlaskForm):
+    next = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token (and where to go back to)."""
+
+    next = HiddenField()
+
+
+class LanguageForm(FlaskForm):
+    lang = SelectField(_l("Language"), choices=choices(LANGUAGES))
+    next = HiddenField()
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()],
+                            render_kw={"autocomplete": "current-password"})
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)],
+                        render_kw={"autocomplete": "new-password"})
+    repeat = PasswordField(_l("New password again"),
+                           validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
+                           render_kw={"autocomplete": "new-password"})
+
+
+class CompanyForm(FlaskForm):
+    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
+    country = StringField(_l("Country (ISO code, e.g. US)"), validators=[DataRequired(), Length(min=2, max=2)])
+    locale = StringField(_l("Locale (e.g. en_US, de_DE, ja_JP)"), default="en_US",
+                         validators=[DataRequired(), Length(max=16)])
+    captain_approval_required = BooleanField(_l("Debits need a captain's approval"))
+    statement_recipients = StringField(_l("Statement recipients (emails, comma-separated)"),
+                                       validators=[Optional(), Length(max=2000)])
+
+
+ROLE_LABELS = {"member": _l("Member"), "observer": _l("Observer"), "captain": _l("Captain"), "admin": _l("Admin")}
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254),
+                                                  Regexp(r"^[^@\s]+@[^@\s]+$", message=_l("Not an email address."))])
+    password = PasswordField(_l("First password"), validators=[DataRequired(), Length(min=10, max=200)],
+                             render_kw={"autocomplete": "new-password"})
+    role = SelectField(_l("Role"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES if r != "admin"))
+
+
+class UserUpdateForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
+    active = BooleanField(_l("Active"))
+
+
+class SalesOrderForm(FlaskForm):
+    so_number = StringField(_l("Sales order number"), validators=[DataRequired(), Length(max=40)],
+                            render_kw={"placeholder": "SO-104233"})
+    credits = StringField(_l("Credits (CLC)"), validators=[DataRequired()], render_kw={"inputmode": "decimal"})
+    booked_on = DateField(_l("Booked on"), validators=[DataRequired()])
+
+
+class InvoiceForm(FlaskForm):
+    invoice_date = DateField(_l("Invoice date"), validators=[DataRequired()])
+
+
+def _category_choices():
+    from .labels import CATEGORY_LABELS
+
+    return choices(CATEGORY_LABELS.items())
+
+
+class DebitForm(FlaskForm):
+    category = SelectField(_l("Category"), validators=[DataRequired()])
+    description = StringField(_l("What the credits are for"), validators=[DataRequired(), Length(max=500)],
+                              render_kw={"placeholder": _l("e.g. CCNP ENCOR course for Dana")})
+    amount = StringField(_l("Amount (CLC)"), validators=[DataRequired(), Length(max=30)],
+                         render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    event_date = DateField(_l("Event or class date (optional)"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = _category_choices()
+
+
+class ReissueForm(FlaskForm):
+    justification = TextAreaField(_l("Why the credits could not be used in time"),
+                                  validators=[Optional(), Length(max=2000)])
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    next = HiddenField()

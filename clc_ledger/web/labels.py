@@ -1,0 +1,46 @@
+"""Words for codes shown to people, translated."""
+from flask_babel import lazy_gettext as _l
+
+STATUS_LABELS = {
+    "booked": _l("Booked"),
+    "invoiced": _l("Invoiced"),
+    "active": _l("Active"),
+    "expired": _l("Expired"),
+    "closed": _l("Closed"),
+    "pending": _l("Pending"),
+    "posted": _l("Posted"),
+    "rejected": _l("Rejected"),
+    "cancelled": _l("Cancelled"),
+    "submitted": _l("Submitted"),
+    "approved": _l("Approved"),
+    "open": _l("Open"),
+    "upheld": _l("Upheld"),
+    "denied": _l("Denied"),
+}
+
+CATEGORY_LABELS = {
+    "instructor_led_training": _l("Instructor-led training"),
+    "digital_learning": _l("Self-paced digital learning"),
+    "exam_voucher": _l("Cisco exam vouchers"),
+    "certification_prep": _l("Cisco certification prep"),
+    "automation_bootcamp": _l("Automation bootcamp"),
+    "guided_study_group": _l("Guided study group"),
+    "cisco_live": _l("Cisco Live"),
+    "cisco_modeling_labs": _l("Cisco Modeling Labs"),
+    "customized_offering": _l("Customized offerings"),
+    "learning_network_store": _l("Cisco Learning Network Store"),
+}
+
+ROLE_LABELS = {"member": _l("Member"), "observer": _l("Observer"), "captain": _l("Captain"), "admin": _l("Admin")}
+
+
+def status_label(status):
+    return STATUS_LABELS.get(status, status)
+
+
+def category_label(category):
+    return CATEGORY_LABELS.get(category, category)
+
+
+def role_label(role):
+    return ROLE_LABELS.get(role, role)
