@@ -169,11 +169,15 @@ def approve_debit(debit_id, *, captain_id):
 
 
 def release_hold(company, debit, *, actor_id, now, note):
-    """Give a resolved-without-posting debit's credits back; on an SO past its expiry they
-    expire at once (R-EXP-3)."""
+    """Give a resolved-without-posting debit's credits back. Where the SO's balance was
+    reissued meanwhile they follow it to the reissue SO (R-RSS-4); on an SO past its expiry
+    they expire at once (R-EXP-3)."""
+    from ..reissues.services import forward_released_credits  # reissues build on the ledger
+
     for allocation in debit.allocations:
         record_entry(company, allocation.sales_order, "release", allocation.amount, actor_id=actor_id,
                      debit_id=debit.id, at=now, description=note)
+        forward_released_credits(company, allocation.sales_order, actor_id=actor_id, now=now)
         expire_if_due(company, allocation.sales_order, now, actor_id=actor_id)
 
 

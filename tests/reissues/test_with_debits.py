@@ -4,8 +4,6 @@ import pytest
 from .conftest import SO, at, entries_of, plan, stored_balances_match_entries
 
 URL = f"/api/v1/sales-orders/{SO}/reissue-requests"
-NOT_WIRED = ("ledger.debits.release_hold must call reissues.services.forward_released_credits "
-             "for a closed SO (the lead's file)")
 
 
 def pending_debit(acme, amount="30.00"):
@@ -64,7 +62,6 @@ def test_R_EXP_3_held_credits_survive_expiry_and_are_not_part_of_the_expired_amo
     assert stored_balances_match_entries()
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_WIRED)
 @pytest.mark.parametrize("before_expiry", [True, False])
 def test_credits_released_on_a_closed_original_follow_the_reissue(api, acme, before_expiry):
     api.set_clock(at("2026-12-20" if before_expiry else "2027-01-05"))
