@@ -133,15 +133,21 @@ def _decide(debit_id, *, actor, to_status, reason=None):
         raise NotFound(f"No debit {debit_id}.")
     company = lock_company(debit.company_id)
     now = clock.now()
+    if not resolve_pending(debit, to_status=to_status, decided_by_id=actor.id, reason=reason, now=now):
+        raise Conflict(f"Debit {debit.id} is {debit.status}; only a pending debit can be {to_status}.")
+    return company, debit, now
+
+
+def resolve_pending(debit, *, to_status, decided_by_id, reason, now):
+    """Compare-and-set pending -> to_status; False if someone resolved it first. The caller
+    holds the company lock."""
     changed = db.session.execute(
         update(Debit).where(Debit.id == debit.id, Debit.status == "pending")
-        .values(status=to_status, decided_at=now, decided_by_id=actor.id, reason=reason)
+        .values(status=to_status, decided_at=now, decided_by_id=decided_by_id, reason=reason)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(debit)
-    if changed != 1:
-        raise Conflict(f"Debit {debit.id} is {debit.status}; only a pending debit can be {to_status}.")
-    return company, debit, now
+    return changed == 1
 
 
 def _captain(user_id):
@@ -202,6 +208,7 @@ def cancel_debit(debit_id, *, requester_id):
         raise Forbidden("Only the person who requested a debit can cancel it.")
     company, debit, now = _decide(debit_id, actor=requester, to_status="cancelled")
     release_hold(company, debit, actor_id=requester.id, now=now, note=f"Debit #{debit.id} cancelled")
+    _notify("debit_cancelled", debit)
     return debit
 
 
@@ -228,8 +235,6 @@ def list_debits(*, viewer, status=None, company_id=None, limit=500, before_id=No
 
 def _notify(event, debit):
     """Transaction notifications (R-NOT-1) through the outbox, in this same transaction."""
-    try:
-        from ..notifications import debit_notices
-    except ImportError:  # the outbox is not part of this build yet
-        return
+    from ..notifications import debit_notices  # notifications build on the ledger
+
     debit_notices.notify(event, debit)
