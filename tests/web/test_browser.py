@@ -11,7 +11,9 @@ from werkzeug.serving import make_server
 from clc_ledger import create_app
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The README's screenshots are refreshed with CLC_SCREENSHOTS=1; otherwise they go to a
+# temporary folder, so a test run leaves the working tree clean.
+README_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 pytestmark = [
     pytest.mark.browser,
@@ -81,7 +83,14 @@ def test_sign_in_accept_the_terms_and_see_the_balance(api, acme, page_for):
     assert page.get_by_text("Days left").first.is_visible()
 
 
-def test_a_member_requests_a_debit_a_captain_approves_it_and_the_balance_drops(api, acme, page_for):
+@pytest.fixture
+def screenshots(tmp_path):
+    folder = README_SCREENSHOTS if os.environ.get("CLC_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_a_member_requests_a_debit_a_captain_approves_it_and_the_balance_drops(api, acme, page_for, screenshots):
     api.set_clock("2026-11-20T18:00:00+00:00")  # SO-1001 now expires within 90 days
     mike = page_for("mike")
     mike.get_by_role("link", name="Request a debit").click()
@@ -93,12 +102,11 @@ def test_a_member_requests_a_debit_a_captain_approves_it_and_the_balance_drops(a
     assert "waiting for a captain's approval" in mike.locator(".flash").first.inner_text()
 
     carla = page_for("carla")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    carla.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
+    carla.screenshot(path=str(screenshots / "home.png"), full_page=True)
     carla.get_by_role("link", name="Approvals").click()
     row = carla.get_by_role("row").filter(has_text="CCNP ENCOR exam for Dana")
     assert "mike" in row.inner_text() and "120.50 CLC" in row.inner_text()
-    carla.screenshot(path=str(SCREENSHOTS / "approvals.png"), full_page=True)
+    carla.screenshot(path=str(screenshots / "approvals.png"), full_page=True)
     row.get_by_role("button", name=re.compile(r"^Approve #")).click()
     assert "approved" in carla.locator(".flash").first.inner_text()
 
