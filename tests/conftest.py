@@ -95,3 +95,30 @@ def runner(app):
 def api(app, client):
     """Drives the JSON API as named people; see tests/helpers.py."""
     return Api(app, client)
+
+
+@pytest.fixture
+def acme(api):
+    """A company with a captain, a second captain, a member and an observer, and a clock in
+    mid-2026 (Los Angeles), with no sales orders yet."""
+    api.set_clock("2026-06-15T19:00:00+00:00")
+    company = api.company("Acme Networks")
+    people = {
+        "company": company,
+        "carla": api.person("carla", "captain", company["id"]),
+        "dana": api.person("dana", "captain", company["id"]),
+        "mo": api.person("mo", "member", company["id"]),
+        "obi": api.person("obi", "observer", company["id"]),
+    }
+    return people
+
+
+@pytest.fixture
+def approval_required(api, acme):
+    """acme, requiring a captain's approval for every debit (holds, R-DEB-3)."""
+    from clc_ledger.accounts.models import Company
+
+    db.session.execute(db.update(Company).where(Company.id == acme["company"]["id"])
+                       .values(captain_approval_required=True))
+    db.session.commit()
+    return acme

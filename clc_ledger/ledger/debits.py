@@ -175,16 +175,21 @@ def approve_debit(debit_id, *, captain_id):
 
 
 def release_hold(company, debit, *, actor_id, now, note):
-    """Give a resolved-without-posting debit's credits back. Where the SO's balance was
-    reissued meanwhile they follow it to the reissue SO (R-RSS-4); on an SO past its expiry
-    they expire at once (R-EXP-3)."""
-    from ..reissues.services import forward_released_credits  # reissues build on the ledger
-
+    """Give a resolved-without-posting debit's credits back (R-EXP-3)."""
     for allocation in debit.allocations:
         record_entry(company, allocation.sales_order, "release", allocation.amount, actor_id=actor_id,
                      debit_id=debit.id, at=now, description=note)
-        forward_released_credits(company, allocation.sales_order, actor_id=actor_id, now=now)
-        expire_if_due(company, allocation.sales_order, now, actor_id=actor_id)
+        settle_returned_credits(company, allocation.sales_order, actor_id=actor_id, now=now)
+
+
+def settle_returned_credits(company, sales_order, *, actor_id, now):
+    """Credits that come back to an SO (a released hold, a reversal) go where its balance
+    went: on to its reissue SO if it was reissued (R-RSS-4), else into expiry at once if the
+    SO is past its expiry date (R-EXP-3, R-DSP-2)."""
+    from ..reissues.services import forward_released_credits  # reissues build on the ledger
+
+    forward_released_credits(company, sales_order, actor_id=actor_id, now=now)
+    expire_if_due(company, sales_order, now, actor_id=actor_id)
 
 
 @transactional

@@ -1,0 +1,119 @@
+"""Disputes (R-DSP-1..2): a captain refutes a posted debit; an admin upholds it (reversal
+entries give the credits back to the SOs they came from, never more than each gave) or
+denies it (no balance changes)."""
+from sqlalchemy import func, select
+
+from .. import clock
+from ..accounts.models import User
+from ..accounts.services import lock_company
+from ..db import transactional
+from ..errors import Conflict, Forbidden, NotFound, RuleViolation
+from ..extensions import db
+from ..ledger.debits import settle_returned_credits
+from ..ledger.entries import record_entry
+from ..ledger.models import Debit, LedgerEntry
+from .models import Dispute
+
+
+def reversed_so_far(debit_id, sales_order_id):
+    return db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+        LedgerEntry.debit_id == debit_id, LedgerEntry.sales_order_id == sales_order_id,
+        LedgerEntry.kind == "reversal"))
+
+
+def reversible(debit):
+    """What an upheld dispute would still give back, per allocation (capped at what each SO gave)."""
+    return [(allocation, allocation.amount - reversed_so_far(debit.id, allocation.sales_order_id))
+            for allocation in debit.allocations]
+
+
+@transactional
+def open_dispute(debit_id, *, captain_id, reason):
+    captain = db.session.get(User, captain_id)
+    if captain is None or captain.role != "captain":
+        raise Forbidden("Only a team captain disputes a debit.")
+    debit = db.session.get(Debit, debit_id)
+    if debit is None or debit.company_id != captain.company_id:
+        raise NotFound(f"No debit {debit_id}.")
+    if not reason or not reason.strip():
+        raise RuleViolation("Say why the charge is wrong.", {"reason": ["Required."]})
+    lock_company(debit.company_id)
+    db.session.refresh(debit)
+    if debit.status != "posted":
+        raise Conflict(f"Debit {debit.id} is {debit.status}; only a posted debit can be disputed.")
+    if db.session.scalar(select(Dispute.id).where(Dispute.debit_id == debit.id, Dispute.status == "open")):
+        raise Conflict(f"Debit {debit.id} is already disputed; wait for that dispute to be resolved.")
+    if sum(amount for _, amount in reversible(debit)) <= 0:
+        raise Conflict(f"Debit {debit.id} was already reversed in full.")
+    dispute = Dispute(debit_id=debit.id, company_id=debit.company_id, raised_by_id=captain.id,
+                      reason=reason.strip()[:1000], status="open", created_at=clock.now())
+    db.session.add(dispute)
+    db.session.flush()
+    return dispute
+
+
+@transactional
+def resolve_dispute(dispute_id, *, admin_id, outcome, note=None):
+    admin = db.session.get(User, admin_id)
+    if admin is None or not admin.is_admin:
+        raise Forbidden("Only the Learning Credits back office resolves disputes.")
+    if outcome not in ("upheld", "denied"):
+        raise RuleViolation("The outcome is upheld or denied.", {"outcome": ["upheld or denied"]})
+    dispute = db.session.get(Dispute, dispute_id)
+    if dispute is None:
+        raise NotFound(f"No dispute {dispute_id}.")
+    company = lock_company(dispute.company_id)
+    db.session.refresh(dispute)
+    if dispute.status != "open":
+        raise Conflict(f"Dispute {dispute.id} was already {dispute.status}.")
+    now = clock.now()
+    dispute.status, dispute.resolved_by_id, dispute.resolved_at = outcome, admin.id, now
+    dispute.note = (note or "").strip()[:1000] or None
+    if outcome == "upheld":
+        for allocation, amount in reversible(dispute.debit):
+            if amount <= 0:
+                continue
+            record_entry(company, allocation.sales_order, "reversal", amount, actor_id=admin.id,
+                         debit_id=dispute.debit_id, at=now,
+                         description=f"Dispute #{dispute.id} upheld: debit #{dispute.debit_id} reversed")
+            dispute.reversed_amount += amount
+            # R-DSP-2: returned to an expired SO, they are expired at once.
+            settle_returned_credits(company, allocation.sales_order, actor_id=admin.id, now=now)
+    _notify(dispute)
+    return dispute
+
+
+def get_dispute(dispute_id, *, viewer):
+    dispute = db.session.get(Dispute, dispute_id)
+    if dispute is None or (not viewer.is_admin and dispute.company_id != viewer.company_id):
+        raise NotFound(f"No dispute {dispute_id}.")
+    return dispute
+
+
+def list_disputes(*, viewer, status=None, debit_id=None):
+    query = select(Dispute).order_by(Dispute.id.desc())
+    if not viewer.is_admin:
+        query = query.where(Dispute.company_id == viewer.company_id)
+    if status is not None:
+        query = query.where(Dispute.status == status)
+    if debit_id is not None:
+        query = query.where(Dispute.debit_id == debit_id)
+    return db.session.scalars(query).all()
+
+
+def _notify(dispute):
+    """The captain who raised it hears the outcome, in the same transaction (R-NOT-2)."""
+    from ..accounts.models import Company
+    from ..ledger.sales_orders import company_sales_orders
+    from ..notifications import outbox
+    from ..notifications.mail import render_email
+
+    if not dispute.raised_by.active:
+        return
+    company = db.session.get(Company, dispute.company_id)
+    db.session.flush()
+    remaining = sum(view.available for view in company_sales_orders(company.id))
+    subject, text, html = render_email("dispute_resolved", company.locale, company=company, dispute=dispute,
+                                       remaining=remaining)
+    outbox.enqueue(to=[dispute.raised_by.email], subject=subject, text=text, html=html,
+                   dedupe_key=f"dispute_resolved:{dispute.id}")
