@@ -13,7 +13,10 @@ DEFAULTS = {
     "SECRET_KEY": "dev-only-insecure-secret-key",
     "CLC_TIMEZONE": "America/Los_Angeles",
     "CLC_COUNTRIES": DEFAULT_COUNTRIES,
-    "CLC_MAIL_URL": None,
+    "CLC_MAIL_URL": None,  # smtp://host:port, smtp+tls://..., smtps://...; None writes .eml files
+    "CLC_MAIL_DIR": None,  # where .eml files go without a mail server (default instance/mail/)
+    "CLC_MAIL_MAX_ATTEMPTS": 30,  # delivery tries (capped exponential backoff) before a mail is failed
+    "CLC_JOB_LEASE_SECONDS": 3600,  # how long a scheduler holds a job before another may take it
     "CLC_MAIL_FROM": "CLC Ledger <no-reply@clc-ledger.example>",
     "CLC_BASE_URL": "http://127.0.0.1:5000",
     "CLC_TESTING": False,
@@ -50,6 +53,7 @@ ENVIRONMENT = {
     "CLC_BASE_URL": "CLC_BASE_URL",
     "CLC_TESTING": "CLC_TESTING",
     "CLC_COUNTRIES": "CLC_COUNTRIES",
+    "CLC_MAIL_DIR": "CLC_MAIL_DIR",
     "CLC_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "CLC_LOGIN_RATE_LIMIT": "CLC_LOGIN_RATE_LIMIT",
 }

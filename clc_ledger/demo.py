@@ -7,7 +7,7 @@ from . import clock
 from .accounts import services as accounts
 from .accounts.models import User
 from .extensions import db
-from .ledger import sales_orders
+from .ledger import debits, sales_orders
 
 PASSWORD = "demo-password"
 
@@ -57,4 +57,23 @@ def load_demo():
             sales_orders.invoice_sales_order(number, invoice_date=today - timedelta(days=invoiced_ago))
         if activate:
             sales_orders.activate_sales_order(number)
+    _demo_debits()
     return logins
+
+
+# (requester, amount in hundredths, category, description, decided by) — None leaves it pending
+DEBITS = [
+    ("bob", 1200, "instructor_led_training", "CCNP ENCOR course, March cohort", "alice"),
+    ("bob", 300, "exam_voucher", "CCNA exam voucher for Dana", None),
+    ("alice", 850, "cisco_live", "Cisco Live Amsterdam full pass", None),
+    ("greta", 2500, "digital_learning", "Cisco U. all-access, team of five", "auto"),
+]
+
+
+def _demo_debits():
+    users = {user.username: user for user in db.session.scalars(select(User))}
+    for requester, amount, category, description, decided_by in DEBITS:
+        debit = debits.request_debit(requester_id=users[requester].id, amount=amount, category=category,
+                                     description=description)
+        if decided_by not in (None, "auto"):
+            debits.approve_debit(debit.id, captain_id=users[decided_by].id)
