@@ -5,7 +5,6 @@ import time
 from datetime import UTC, datetime
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.types import DateTime, TypeDecorator
 

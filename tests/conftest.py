@@ -2,8 +2,11 @@
 when CLC_TEST_DATABASE_URL points at one. Each test starts from an empty schema."""
 import os
 import shutil
+from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from sqlalchemy import create_engine, text
 
 from clc_ledger import create_app
@@ -11,12 +14,30 @@ from clc_ledger.config import normalize_database_url
 from clc_ledger.extensions import db
 
 from .helpers import Api
+from .smtp import smtp, smtp_server  # noqa: F401  (fixtures for every test folder)
 
 PG_URL = os.environ.get("CLC_TEST_DATABASE_URL")
 
 
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "clc_ledger" / "translations"
+
+
 def pytest_report_header(config):
     return f"database: {'PostgreSQL ' + PG_URL.split('@')[-1] if PG_URL else 'SQLite'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """`make test` compiles the catalogs; a bare `pytest` run gets them compiled here too."""
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            partial = mo.with_suffix(f".{os.getpid()}.tmp")
+            with partial.open("wb") as target:
+                write_mo(target, catalog)
+            os.replace(partial, mo)  # atomic: parallel workers never read half a file
 
 
 @pytest.fixture(scope="session")

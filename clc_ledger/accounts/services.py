@@ -88,12 +88,17 @@ def create_company(*, name, country, locale="en_US", captain_approval_required=F
     return company
 
 
+def visible_to(viewer, record, owner_id, message):
+    """`record` if the viewer may see it: admins see everything, everyone else their own
+    company's. Another company's record answers exactly like an absent one (R-ACC-4)."""
+    if record is None or (not viewer.is_admin and owner_id != viewer.company_id):
+        raise NotFound(message)
+    return record
+
+
 def get_company(company_id, *, viewer):
-    """The company, if the viewer may see it (R-ACC-4: another's answers exactly like absent)."""
     company = db.session.get(Company, company_id)
-    if company is None or (not viewer.is_admin and viewer.company_id != company.id):
-        raise NotFound("No such company.")
-    return company
+    return visible_to(viewer, company, company and company.id, "No such company.")
 
 
 def lock_company(company_id):
@@ -139,9 +144,7 @@ def create_user(*, username, email, password, role, company_id=None):
 
 def get_user(user_id, *, viewer):
     user = db.session.get(User, user_id)
-    if user is None or (not viewer.is_admin and user.company_id != viewer.company_id):
-        raise NotFound("No such user.")
-    return user
+    return visible_to(viewer, user, user and user.company_id, "No such user.")
 
 
 def list_users(*, viewer, company_id=None):

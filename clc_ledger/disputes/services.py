@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from .. import clock
 from ..accounts.models import User
-from ..accounts.services import lock_company
+from ..accounts.services import lock_company, visible_to
 from ..db import transactional
 from ..errors import Conflict, Forbidden, NotFound, RuleViolation
 from ..extensions import db
@@ -85,9 +85,7 @@ def resolve_dispute(dispute_id, *, admin_id, outcome, note=None):
 
 def get_dispute(dispute_id, *, viewer):
     dispute = db.session.get(Dispute, dispute_id)
-    if dispute is None or (not viewer.is_admin and dispute.company_id != viewer.company_id):
-        raise NotFound(f"No dispute {dispute_id}.")
-    return dispute
+    return visible_to(viewer, dispute, dispute and dispute.company_id, f"No dispute {dispute_id}.")
 
 
 def list_disputes(*, viewer, status=None, debit_id=None):

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from .. import clock
 from ..accounts.models import User
-from ..accounts.services import lock_company, require_cleared_country
+from ..accounts.services import lock_company, require_cleared_country, visible_to
 from ..db import transactional
 from ..errors import Conflict, Forbidden, NotFound, RuleViolation
 from ..extensions import db
@@ -219,9 +219,7 @@ def cancel_debit(debit_id, *, requester_id):
 
 def get_debit(debit_id, *, viewer):
     debit = db.session.get(Debit, debit_id)
-    if debit is None or (not viewer.is_admin and debit.company_id != viewer.company_id):
-        raise NotFound(f"No debit {debit_id}.")
-    return debit
+    return visible_to(viewer, debit, debit and debit.company_id, f"No debit {debit_id}.")
 
 
 def list_debits(*, viewer, status=None, company_id=None, limit=500, before_id=None):

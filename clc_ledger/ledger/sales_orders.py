@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..accounts.models import Company
-from ..accounts.services import lock_company, require_cleared_country
+from ..accounts.services import lock_company, require_cleared_country, visible_to
 from ..db import transactional
 from ..errors import Conflict, NotFound, RuleViolation
 from ..extensions import db
@@ -113,9 +113,8 @@ def view_of(sales_order, *, now=None, today=None):
 
 def get_sales_order(so_number, *, viewer):
     sales_order = db.session.scalar(select(SalesOrder).where(SalesOrder.so_number == so_number))
-    if sales_order is None or (not viewer.is_admin and sales_order.company_id != viewer.company_id):
-        raise NotFound(f"No sales order {so_number}.")
-    return view_of(sales_order)
+    return view_of(visible_to(viewer, sales_order, sales_order and sales_order.company_id,
+                              f"No sales order {so_number}."))
 
 
 def company_sales_orders(company_id, *, now=None):

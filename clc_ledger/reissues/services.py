@@ -34,7 +34,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..accounts.models import User
-from ..accounts.services import lock_company
+from ..accounts.services import lock_company, visible_to
 from ..db import transactional
 from ..errors import Conflict, NotFound, RuleViolation
 from ..extensions import db
@@ -78,9 +78,8 @@ def reissuable_amount(sales_order, now):
 
 def _visible_request(request_id, viewer):
     request = db.session.get(ReissueRequest, request_id)
-    if request is None or (not viewer.is_admin and request.sales_order.company_id != viewer.company_id):
-        raise NotFound(f"No reissue request {request_id}.")
-    return request
+    return visible_to(viewer, request, request and request.sales_order.company_id,
+                      f"No reissue request {request_id}.")
 
 
 def get_reissue_request(request_id, *, viewer):

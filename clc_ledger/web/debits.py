@@ -9,7 +9,6 @@ from .. import clock
 from ..accounts.services import get_company
 from ..errors import ClcError
 from ..ledger import debits as service
-from ..ledger.models import ELIGIBLE_CATEGORIES
 from ..ledger.sales_orders import company_balance
 from ..money import AmountError, credits_str, parse_credits
 from .common import bp, clc, flash_error, locale_name, roles_required, viewer

@@ -2,7 +2,6 @@
 import pytest
 
 from clc_ledger.ledger.verify import verify_ledger
-from tests.notifications.conftest import smtp, smtp_server  # noqa: F401  (fixtures)
 
 from ..helpers import ledger_sum, row_counts
 from ..ledger.test_debits import balance, debit, so_view

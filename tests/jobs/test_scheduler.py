@@ -19,7 +19,6 @@ from clc_ledger.jobs.runs import acquire_lease
 from clc_ledger.jobs.scheduler import CATCH_UP, build_scheduler
 from clc_ledger.notifications import outbox
 from clc_ledger.notifications.models import OutboxMessage
-from tests.notifications.conftest import smtp, smtp_server  # noqa: F401  (fixtures)
 
 CLC_LEDGER = Path(sys.executable).parent / "clc-ledger"
 LA = ZoneInfo("America/Los_Angeles")

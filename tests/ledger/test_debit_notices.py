@@ -2,7 +2,6 @@
 SMTP server after the outbox delivers."""
 import pytest
 
-from tests.notifications.conftest import smtp, smtp_server  # noqa: F401  (fixtures)
 
 from ..helpers import row_counts
 from .test_debits import balance, debit

@@ -15,7 +15,7 @@ from clc_ledger.notifications.models import OutboxMessage
 from clc_ledger.statements import render, services
 from clc_ledger.statements.models import Statement
 
-from .helpers import History, at, debit, statements_of
+from .helpers import at, debit, statements_of
 
 
 def run_job(api, iso):

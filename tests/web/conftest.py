@@ -1,30 +1,9 @@
 """Pages are driven like a browser: fetch a form, send it back with its CSRF token."""
-import os
 import re
-from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from tests.helpers import PASSWORD
-
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "clc_ledger" / "translations"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def compiled_page_catalogs():
-    """`make test` compiles the catalogs; a bare `pytest` run gets them compiled here too."""
-    for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            with po.open("rb") as source:
-                catalog = read_po(source)
-            partial = mo.with_suffix(f".{os.getpid()}.tmp")
-            with partial.open("wb") as target:
-                write_mo(target, catalog)
-            os.replace(partial, mo)  # atomic: parallel workers never read half a file
-
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
