@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-pg install system-deps demo-db translations bench clean
+.PHONY: run test test-pg install system-deps demo-db translations catalogs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,12 @@ clean:
 translations: install
 	@for po in $$(find clc_ledger/translations -name '*.po' 2>/dev/null); do \
 	  $(BIN)/pybabel compile --statistics -i $$po -o $${po%.po}.mo >/dev/null 2>&1 || exit 1; done
+
+# Re-extract the two gettext domains after changing texts; then translate the new entries.
+catalogs: install
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _m -k _mn:1,2 -k lazy_m \
+	  -o clc_ledger/translations/mail.pot .
+	$(BIN)/pybabel update -D mail -i clc_ledger/translations/mail.pot -d clc_ledger/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k _l \
+	  -o clc_ledger/translations/messages.pot .
+	$(BIN)/pybabel update -D messages -i clc_ledger/translations/messages.pot -d clc_ledger/translations --no-fuzzy-matching

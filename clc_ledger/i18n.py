@@ -2,9 +2,8 @@
 `mail` for emails, statements and their PDF/CSV. Catalogs (*.po) are committed; `make
 translations` compiles them (*.mo are build output).
 
-Extract and update, e.g. for the mail domain:
-  pybabel extract -F babel.cfg -o clc_ledger/translations/mail.pot -k _m -k lazy_m clc_ledger
-  pybabel update -D mail -i clc_ledger/translations/mail.pot -d clc_ledger/translations
+Extract and update after changing texts: `make catalogs` (see the Makefile), then translate
+the new entries in clc_ledger/translations/{de,ja,fr}/LC_MESSAGES/*.po.
 """
 from contextlib import contextmanager
 
