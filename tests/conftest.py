@@ -60,20 +60,26 @@ def database_template(tmp_path_factory):
     return path
 
 
-def _truncate_postgresql(url):
+def _empty_postgresql(url):
+    """Delete every row and restart the sequences. Far cheaper than TRUNCATE (which rewrites
+    each table's files) for tables this small; replica mode suspends the triggers, the
+    append-only ones included, for this one transaction."""
     engine = create_engine(url)
     with engine.begin() as connection:
-        tables = [row[0] for row in connection.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))]
-        if tables:
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        tables = connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars()
+        sequences = connection.execute(text(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")).scalars()
+        connection.exec_driver_sql(
+            "SET LOCAL session_replication_role = replica; "
+            + "".join(f"DELETE FROM {table}; " for table in tables)
+            + "".join(f"ALTER SEQUENCE {sequence} RESTART; " for sequence in sequences))
     engine.dispose()
 
 
 @pytest.fixture
 def database_url(database_template, tmp_path):
     if PG_URL:
-        _truncate_postgresql(database_template)
+        _empty_postgresql(database_template)
         return database_template
     path = tmp_path / "clc.sqlite3"
     shutil.copyfile(database_template, path)
