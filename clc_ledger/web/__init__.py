@@ -39,7 +39,7 @@ def secure_cookies(app):
 
 
 def register(app):
-    from . import admin, auth, debits, home, reissues, statements  # noqa: F401  (views attach to the blueprint)
+    from . import admin, auth, debits, disputes, home, reissues, statements  # noqa: F401  (views attach to the blueprint)
     from .common import bp
 
     secure = secure_cookies(app)
