@@ -145,3 +145,15 @@ def test_every_dispute_input_has_a_label(api, acme, browser):
         for field_id in re.findall(r'<textarea id="([^"]+)"', html):
             assert f'<label for="{field_id}">' in html, field_id
     assert "<script" not in "".join(pages) and "style=" not in "".join(pages)
+
+
+def test_the_disputes_pages_speak_german_japanese_and_french(api, acme, browser):
+    debit_id = posted_debit(browser)
+    carla = browser("carla")
+    carla.submit("/debits", f"/debits/{debit_id}/dispute", {"reason": "Wrong amount"})
+    expected = {"de": ("Einsprüche", "Einspruch #"), "ja": ("異議申し立て", "異議申し立て #"),
+                "fr": ("Contestations", "Contestation n°")}
+    for lang, words in expected.items():
+        carla.submit("/", "/language", {"lang": lang, "next": "/"})
+        html = carla.get("/disputes").get_data(as_text=True)
+        assert all(word in html for word in words), lang
