@@ -39,7 +39,7 @@ def secure_cookies(app):
 
 
 def register(app):
-    from . import admin, auth, debits, home, reissues, statements  # noqa: F401  (views attach to the blueprint)
+    from . import admin, auth, debits, disputes, home, jobs, reissues, statements  # noqa: F401  (views attach to the blueprint)
     from .common import bp
 
     secure = secure_cookies(app)
@@ -88,6 +88,7 @@ def _register_filters(app):
 
     app.jinja_env.filters.update(
         clc=common.clc, usd=common.usd, day=common.day, status_label=labels.status_label,
-        category_label=labels.category_label, role_label=labels.role_label,
+        category_label=labels.category_label, role_label=labels.role_label, job_label=labels.job_label,
+        trigger_label=labels.trigger_label,
     )
 

@@ -12,7 +12,8 @@ from ..ledger import debits as service
 from ..ledger.sales_orders import company_balance
 from ..money import AmountError, credits_str, parse_credits
 from .common import bp, clc, flash_error, locale_name, roles_required, viewer
-from .forms import ActionForm, DebitForm, RejectForm
+from .disputes import dispute_state
+from .forms import ActionForm, DebitForm, DisputeForm, RejectForm
 
 COMPANY_ROLES = ("member", "observer", "captain")
 
@@ -83,7 +84,9 @@ def debit_list():
     if status not in (None, "pending", "posted", "rejected", "cancelled"):
         status = None
     debits = service.list_debits(viewer=user, status=status)
+    disputes, disputable = dispute_state(user, debits)
     return render_template("web/debit_list.html", debits=debits, status=status, action_form=ActionForm(formdata=None),
+                           disputes=disputes, disputable=disputable, dispute_form=DisputeForm(formdata=None),
                            today=clock.today())
 
 

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, StringField,
                      TextAreaField)
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, Regexp
 
 from ..accounts.models import ROLES
 
@@ -122,3 +122,16 @@ class ReissueForm(FlaskForm):
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     next = HiddenField()
+
+
+class DisputeForm(FlaskForm):
+    """A captain refutes a posted debit (R-DSP-1)."""
+
+    reason = TextAreaField(_l("Why the charge is wrong"), validators=[DataRequired(), Length(max=1000)])
+
+
+class ResolveDisputeForm(FlaskForm):
+    """The back office's decision; the outcome comes from the button pressed (Uphold or Deny)."""
+
+    note = TextAreaField(_l("Note to the captain (optional)"), validators=[Optional(), Length(max=1000)])
+    outcome = HiddenField(validators=[AnyOf(("upheld", "denied"))])

@@ -16,7 +16,12 @@ STATUS_LABELS = {
     "open": _l("Open"),
     "upheld": _l("Upheld"),
     "denied": _l("Denied"),
+    "running": _l("Running"),
+    "ok": _l("Succeeded"),
+    "error": _l("Failed"),
 }
+
+TRIGGER_LABELS = {"api": _l("API"), "scheduler": _l("Scheduler"), "cli": _l("Command line"), "web": _l("Back office")}
 
 CATEGORY_LABELS = {
     "instructor_led_training": _l("Instructor-led training"),
@@ -29,6 +34,14 @@ CATEGORY_LABELS = {
     "cisco_modeling_labs": _l("Cisco Modeling Labs"),
     "customized_offering": _l("Customized offerings"),
     "learning_network_store": _l("Cisco Learning Network Store"),
+}
+
+JOB_LABELS = {
+    "expire-credits": _l("Writes down the credits of sales orders whose expiry date has come."),
+    "expiry-reminders": _l("Sends the reminders about credits that expire soon."),
+    "age-pending-debits": _l("Reminds captains of debits pending for 30 days and cancels those pending for 45."),
+    "monthly-statements": _l("Writes last month's statement for each company and emails it."),
+    "deliver-outbox": _l("Sends the emails waiting in the outbox."),
 }
 
 ROLE_LABELS = {"member": _l("Member"), "observer": _l("Observer"), "captain": _l("Captain"), "admin": _l("Admin")}
@@ -44,3 +57,11 @@ def category_label(category):
 
 def role_label(role):
     return ROLE_LABELS.get(role, role)
+
+
+def job_label(name):
+    return JOB_LABELS.get(name, "")
+
+
+def trigger_label(trigger):
+    return TRIGGER_LABELS.get(trigger, trigger)

@@ -145,3 +145,30 @@ def test_the_german_ui_shows_german_words_and_number_formats(acme, page_for):
     assert page.get_by_text("Verfügbare Credits").is_visible()
     assert _available(page) == "750,00 CLC"
     assert page.get_by_role("button", name="Abmelden").is_visible()
+
+
+def test_a_captain_disputes_a_charge_in_the_browser_and_the_back_office_upholds_it(api, acme, page_for):
+    debit = acme["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "Wrong exam",
+                                                        "amount": "80.00"})
+    assert debit.status_code == 201, debit.get_json()
+    assert acme["captain"].post(f"/api/v1/debits/{debit.get_json()['id']}/approve").status_code == 200
+    api.admin
+    carla = page_for("carla")
+    assert _available(carla) == "670.00 CLC"
+    carla.get_by_role("link", name="Debits").click()
+    row = carla.get_by_role("row").filter(has_text="Wrong exam")
+    row.locator("summary", has_text="Dispute this charge").click()  # opens without script
+    row.get_by_label(re.compile(r"^Why debit #\d+ is wrong")).fill("The exam was never taken")
+    row.get_by_role("button", name=re.compile(r"^Dispute debit #")).click()
+    assert "sent to the back office" in carla.locator(".flash").first.inner_text()
+
+    admin = page_for("backoffice")
+    admin.get_by_role("link", name="Dispute resolution").first.click()
+    row = admin.get_by_role("row").filter(has_text="The exam was never taken")
+    assert "Acme Networks" in row.inner_text() and "80.00 CLC" in row.inner_text()
+    row.get_by_label(re.compile(r"^Note on dispute")).fill("Voucher unused")
+    row.get_by_role("button", name=re.compile(r"^Uphold #")).click()
+    assert "80.00 CLC returned" in admin.locator(".flash").first.inner_text()
+
+    carla.goto(carla.url.split("/disputes")[0] + "/")
+    assert _available(carla) == "750.00 CLC"
