@@ -108,20 +108,21 @@ def request_debit(*, requester_id, amount, category, description, event_date=Non
     now = clock.now()
     plan = _allocate(company, amount, allocations, now)
     pending = company.captain_approval_required
-    debit = Debit(company_id=company.id, requested_by_id=requester.id, amount=amount, category=category,
+    # The relationships are filled in memory (requester, allocations with their SOs), so
+    # nothing needs reading back after the inserts.
+    debit = Debit(company_id=company.id, requested_by=requester, amount=amount, category=category,
                   description=description.strip(), event_date=event_date, requested_at=now,
-                  status="pending" if pending else "posted")
+                  status="pending" if pending else "posted", allocations=[])
     if not pending:
         debit.decided_at = now
     db.session.add(debit)
     db.session.flush()
     kind = "hold" if pending else "debit"
     for sales_order, part in plan:
-        db.session.add(DebitAllocation(debit_id=debit.id, sales_order_id=sales_order.id, amount=part))
+        debit.allocations.append(DebitAllocation(sales_order=sales_order, amount=part))
         record_entry(company, sales_order, kind, -part, actor_id=requester.id, debit_id=debit.id, at=now,
                      description=f"Debit #{debit.id}: {debit.description}")
     db.session.flush()
-    db.session.refresh(debit)
     _notify("debit_requested", debit)
     return debit
 
