@@ -85,6 +85,7 @@ def register_extensions(app):
 def register_blueprints(app):
     from .accounts.api import blp as accounts_api
     from .clock_api import blp as clock_api
+    from .health import blp as health_api
     from .jobs.api import blp as jobs_api
     from .ledger.api import blp as ledger_api
     from .reissues.api import blp as reissues_api
@@ -95,6 +96,7 @@ def register_blueprints(app):
     api.register_blueprint(jobs_api)
     api.register_blueprint(reissues_api)
     api.register_blueprint(statements_api)
+    api.register_blueprint(health_api)
     from .clock import test_clock_enabled
 
     if test_clock_enabled(app):
