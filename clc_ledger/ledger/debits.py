@@ -4,7 +4,7 @@ A pending debit is a hold (TigerBeetle's pending transfer): its credits leave `a
 for `held` on each SO it draws from, so approving can never fail for lack of credits, and
 it resolves exactly once (a compare-and-set on its status under the company lock).
 """
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from .. import clock
 from ..accounts.models import User
@@ -220,9 +220,13 @@ def get_debit(debit_id, *, viewer):
     return debit
 
 
-def list_debits(*, viewer, status=None, company_id=None, limit=500, before_id=None):
-    """The viewer's company's debits, newest first (admins: any company, or all)."""
-    query = select(Debit).order_by(Debit.id.desc()).limit(limit)
+def list_debits(*, viewer, status=None, company_id=None, limit=500, before_id=None, after_id=None,
+                oldest_first=False):
+    """The viewer's company's debits, newest first (admins: any company, or all); or oldest
+    first, paged with `after_id` (the approval queue)."""
+    query = select(Debit).order_by(Debit.id if oldest_first else Debit.id.desc()).limit(limit)
+    if after_id is not None:
+        query = query.where(Debit.id > after_id)
     if not viewer.is_admin:
         company_id = viewer.company_id
     if company_id is not None:
@@ -232,6 +236,12 @@ def list_debits(*, viewer, status=None, company_id=None, limit=500, before_id=No
     if before_id is not None:
         query = query.where(Debit.id < before_id)
     return db.session.scalars(query).all()
+
+
+def count_debits(*, viewer, status):
+    """How many of the viewer's company's debits have this status."""
+    return db.session.scalar(select(func.count(Debit.id)).where(Debit.company_id == viewer.company_id,
+                                                                Debit.status == status))
 
 
 def _notify(event, debit):
