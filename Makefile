@@ -43,6 +43,11 @@ test-pg: install translations system-deps
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
 
+# Benchmarks (issue 6): small sizes by default, `make bench ARGS=--full` for the issue's.
+# PostgreSQL at CLC_BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/clc_bench) if reachable.
+bench: install translations
+	$(BIN)/python -m bench.run $(ARGS)
+
 # Compiled catalogs (*.mo) are build output, not committed.
 translations: install
 	@for po in $$(find clc_ledger/translations -name '*.po' 2>/dev/null); do \

@@ -86,6 +86,7 @@ def register_blueprints(app):
     from .accounts.api import blp as accounts_api
     from .clock_api import blp as clock_api
     from .disputes.api import blp as disputes_api
+    from .health import blp as health_api
     from .jobs.api import blp as jobs_api
     from .ledger.api import blp as ledger_api
     from .reissues.api import blp as reissues_api
@@ -97,6 +98,7 @@ def register_blueprints(app):
     api.register_blueprint(disputes_api)
     api.register_blueprint(reissues_api)
     api.register_blueprint(statements_api)
+    api.register_blueprint(health_api)
     from .clock import test_clock_enabled
 
     if test_clock_enabled(app):

@@ -4,7 +4,7 @@ A pending debit is a hold (TigerBeetle's pending transfer): its credits leave `a
 for `held` on each SO it draws from, so approving can never fail for lack of credits, and
 it resolves exactly once (a compare-and-set on its status under the company lock).
 """
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from .. import clock
 from ..accounts.models import User
@@ -108,20 +108,21 @@ def request_debit(*, requester_id, amount, category, description, event_date=Non
     now = clock.now()
     plan = _allocate(company, amount, allocations, now)
     pending = company.captain_approval_required
-    debit = Debit(company_id=company.id, requested_by_id=requester.id, amount=amount, category=category,
+    # The relationships are filled in memory (requester, allocations with their SOs), so
+    # nothing needs reading back after the inserts.
+    debit = Debit(company_id=company.id, requested_by=requester, amount=amount, category=category,
                   description=description.strip(), event_date=event_date, requested_at=now,
-                  status="pending" if pending else "posted")
+                  status="pending" if pending else "posted", allocations=[])
     if not pending:
         debit.decided_at = now
     db.session.add(debit)
     db.session.flush()
     kind = "hold" if pending else "debit"
     for sales_order, part in plan:
-        db.session.add(DebitAllocation(debit_id=debit.id, sales_order_id=sales_order.id, amount=part))
+        debit.allocations.append(DebitAllocation(sales_order=sales_order, amount=part))
         record_entry(company, sales_order, kind, -part, actor_id=requester.id, debit_id=debit.id, at=now,
                      description=f"Debit #{debit.id}: {debit.description}")
     db.session.flush()
-    db.session.refresh(debit)
     _notify("debit_requested", debit)
     return debit
 
@@ -222,9 +223,13 @@ def get_debit(debit_id, *, viewer):
     return visible_to(viewer, debit, debit and debit.company_id, f"No debit {debit_id}.")
 
 
-def list_debits(*, viewer, status=None, company_id=None, limit=500, before_id=None):
-    """The viewer's company's debits, newest first (admins: any company, or all)."""
-    query = select(Debit).order_by(Debit.id.desc()).limit(limit)
+def list_debits(*, viewer, status=None, company_id=None, limit=500, before_id=None, after_id=None,
+                oldest_first=False):
+    """The viewer's company's debits, newest first (admins: any company, or all); or oldest
+    first, paged with `after_id` (the approval queue)."""
+    query = select(Debit).order_by(Debit.id if oldest_first else Debit.id.desc()).limit(limit)
+    if after_id is not None:
+        query = query.where(Debit.id > after_id)
     if not viewer.is_admin:
         company_id = viewer.company_id
     if company_id is not None:
@@ -234,6 +239,12 @@ def list_debits(*, viewer, status=None, company_id=None, limit=500, before_id=No
     if before_id is not None:
         query = query.where(Debit.id < before_id)
     return db.session.scalars(query).all()
+
+
+def count_debits(*, viewer, status):
+    """How many of the viewer's company's debits have this status."""
+    return db.session.scalar(select(func.count(Debit.id)).where(Debit.company_id == viewer.company_id,
+                                                                Debit.status == status))
 
 
 def _notify(event, debit):

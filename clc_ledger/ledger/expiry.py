@@ -6,7 +6,7 @@ entries, both in the daily job and whenever a locked SO is touched after its exp
 from sqlalchemy import select
 
 from .. import clock
-from ..accounts.services import lock_company
+from ..accounts.models import Company
 from ..db import transactional
 from ..extensions import db
 from ..money import credits_str
@@ -29,11 +29,16 @@ def expire_if_due(company, sales_order, now, *, actor_id=None):
     return amount
 
 
+BATCH_COMPANIES = 200  # companies expired per transaction by the daily job
+
+
 def expire_credits(now):
     """The `expire-credits` job: write down every expiry due as of `now`. Idempotent.
 
-    Only SOs whose expiry date has come are read (an index on expires_on), so the work grows
-    with what expires, not with how many SOs exist. One transaction per company.
+    Only SOs whose expiry date has come are read (an index on status and expires_on), so the
+    work grows with what expires, not with how many SOs exist. Companies are done in batches,
+    one transaction each, their rows locked in id order (as every writer locks one company,
+    no deadlock); should a batch fail, its companies are done again one per transaction.
     """
     local_today = now.astimezone(clock.zone()).date()
     due = db.session.execute(
@@ -45,21 +50,35 @@ def expire_credits(now):
     by_company = {}
     for company_id, sales_order_id in due:
         by_company.setdefault(company_id, []).append(sales_order_id)
+    items = list(by_company.items())
     expired_orders, expired_credits = 0, 0
-    for company_id, sales_order_ids in by_company.items():
-        orders, credits = _expire_company(company_id, sales_order_ids, now)
-        expired_orders += orders
-        expired_credits += credits
+    for start in range(0, len(items), BATCH_COMPANIES):
+        batch = items[start:start + BATCH_COMPANIES]
+        try:
+            results = [_expire_companies(batch, now)]
+        except Exception:
+            if len(batch) == 1:
+                raise
+            results = [_expire_companies([item], now) for item in batch]
+        for orders, credits in results:
+            expired_orders += orders
+            expired_credits += credits
     return {"expired_sales_orders": expired_orders, "expired_credits": credits_str(expired_credits)}
 
 
 @transactional
-def _expire_company(company_id, sales_order_ids, now):
-    company = lock_company(company_id)
+def _expire_companies(batch, now):
+    """Expire the given SOs of the given companies: [(company_id, [sales_order_id])]."""
+    company_ids = sorted(company_id for company_id, _ids in batch)
+    companies = {company.id: company for company in db.session.scalars(
+        select(Company).where(Company.id.in_(company_ids)).order_by(Company.id)
+        .with_for_update().execution_options(populate_existing=True))}
+    sales_order_ids = [so_id for _company_id, ids in batch for so_id in ids]
     orders = credits = 0
     for sales_order in db.session.scalars(
-            select(SalesOrder).where(SalesOrder.id.in_(sales_order_ids)).execution_options(populate_existing=True)):
+            select(SalesOrder).where(SalesOrder.id.in_(sales_order_ids))
+            .order_by(SalesOrder.company_id, SalesOrder.id).execution_options(populate_existing=True)):
         if sales_order.status == "active" and is_past_expiry(sales_order, now):
             orders += 1
-            credits += expire_if_due(company, sales_order, now)
+            credits += expire_if_due(companies[sales_order.company_id], sales_order, now)
     return orders, credits

@@ -35,6 +35,8 @@ class SalesOrder(db.Model):
         db.CheckConstraint("balance >= 0", name="balance_not_negative"),
         db.CheckConstraint("held >= 0 AND held <= balance", name="held_within_balance"),
         db.Index("ix_sales_orders_company_spendable", "company_id", "status", "expires_on"),
+        # The expiry sweep: active SOs due by today, without reading the expired ones of past years.
+        db.Index("ix_sales_orders_status_expires_on", "status", "expires_on"),
     )
 
     id = db.Column(db.Integer, primary_key=True)

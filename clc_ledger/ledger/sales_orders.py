@@ -127,6 +127,20 @@ def company_sales_orders(company_id, *, now=None):
     return [view_of(row, now=now, today=today) for row in rows]
 
 
+def company_available(company_id, *, now=None):
+    """company_balance(...)["available"] from four columns, without building the SO views:
+    the same rule (an active SO past its expiry has nothing available, R-EXP-1)."""
+    now = now or clock.now()
+    total = 0
+    for status, expires_on, balance, held in db.session.execute(
+            select(SalesOrder.status, SalesOrder.expires_on, SalesOrder.balance, SalesOrder.held)
+            .where(SalesOrder.company_id == company_id)):
+        if status == "active" and expires_on is not None and now >= clock.expiry_instant(expires_on):
+            continue
+        total += balance - held
+    return total
+
+
 def company_balance(company):
     views = company_sales_orders(company.id)
     return {

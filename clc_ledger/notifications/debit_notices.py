@@ -13,7 +13,7 @@ from sqlalchemy import select
 from .. import clock
 from ..accounts.models import Company, User
 from ..extensions import db
-from ..ledger.sales_orders import company_sales_orders
+from ..ledger.sales_orders import company_available
 from . import outbox
 from .mail import render_email
 
@@ -30,17 +30,18 @@ EVENTS = {
 
 
 def notify(event, debit):
+    known = {}  # what both emails of one event share, read once
     if event == "debit_requested":
         if debit.status == "pending":
-            _send("debit_awaiting_approval", debit)
+            _send("debit_awaiting_approval", debit, known)
         else:
-            _send("debit_posted_without_approval", debit)
-            _send("debit_posted", debit)
+            _send("debit_posted_without_approval", debit, known)
+            _send("debit_posted", debit, known)
         return
-    _send(event, debit)
+    _send(event, debit, known)
 
 
-def _send(event, debit):
+def _send(event, debit, known):
     spec = EVENTS[event]
     if spec is None:
         return
@@ -49,16 +50,19 @@ def _send(event, debit):
     requester = debit.requested_by
     recipients = []
     if audience in ("captains", "both"):
-        recipients += db.session.scalars(
-            select(User.email).where(User.company_id == company.id, User.role == "captain", User.active,
-                                     User.id != requester.id).order_by(User.id)).all()
+        if "captains" not in known:
+            known["captains"] = db.session.scalars(
+                select(User.email).where(User.company_id == company.id, User.role == "captain", User.active,
+                                         User.id != requester.id).order_by(User.id)).all()
+        recipients += known["captains"]
     if audience in ("requester", "both") and requester.active:
         recipients.append(requester.email)
     if not recipients:
         return
-    db.session.flush()
-    remaining = sum(view.available for view in company_sales_orders(company.id, now=clock.now()))
+    if "remaining" not in known:
+        db.session.flush()
+        known["remaining"] = company_available(company.id, now=clock.now())
     subject, text, html = render_email(template, company.locale, company=company, debit=debit,
-                                       requester=requester, remaining=remaining,
+                                       requester=requester, remaining=known["remaining"],
                                        allocations=[(a.sales_order.so_number, a.amount) for a in debit.allocations])
     outbox.enqueue(to=recipients, subject=subject, text=text, html=html, dedupe_key=f"{event}:{debit.id}")

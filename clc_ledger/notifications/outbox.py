@@ -30,7 +30,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
@@ -63,12 +65,13 @@ def enqueue(*, to, subject, text, html=None, attachments=(), dedupe_key=None):
     if not recipients:
         log.info("Not enqueued (no recipients): %s", subject)
         return None
-    if dedupe_key is not None:
+    upsert = dedupe_key is not None and db.session.get_bind().dialect.name in _UPSERT_DIALECTS
+    if dedupe_key is not None and not upsert:
         existing = _by_dedupe_key(dedupe_key)
         if existing is not None:
             return existing
     now = clock.now()
-    message = OutboxMessage(
+    values = dict(
         message_id=make_msgid(domain=_mail_domain()),
         dedupe_key=dedupe_key,
         recipients=recipients,
@@ -80,8 +83,11 @@ def enqueue(*, to, subject, text, html=None, attachments=(), dedupe_key=None):
         next_attempt_at=now,
         created_at=now,
     )
-    for attachment in attachments:
-        filename, content, mimetype = _attachment_parts(attachment)
+    parts = [_attachment_parts(attachment) for attachment in attachments]
+    if upsert:
+        return _insert_once(values, parts)
+    message = OutboxMessage(**values)
+    for filename, content, mimetype in parts:
         message.attachments.append(OutboxAttachment(filename=filename, content=content, mimetype=mimetype))
     if dedupe_key is None:
         db.session.add(message)
@@ -97,6 +103,28 @@ def enqueue(*, to, subject, text, html=None, attachments=(), dedupe_key=None):
         if existing is None:
             raise
         return existing
+    return message
+
+
+_UPSERT_DIALECTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+
+
+def _insert_once(values, parts):
+    """One round trip instead of look-up, savepoint, insert, release: INSERT ... ON CONFLICT
+    (dedupe_key) DO NOTHING. A concurrent transaction holding the same key makes PostgreSQL
+    wait for it and then do nothing, as the unique key did before; then theirs is returned."""
+    statement = (_UPSERT_DIALECTS[db.session.get_bind().dialect.name](OutboxMessage).values(**values)
+                 .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key]).returning(OutboxMessage))
+    message = db.session.scalars(statement).one_or_none()
+    if message is None:
+        existing = _by_dedupe_key(values["dedupe_key"])
+        if existing is None:
+            raise AssertionError(f"outbox: key {values['dedupe_key']!r} neither inserted nor found")
+        return existing
+    if parts:
+        db.session.execute(insert(OutboxAttachment), [
+            {"outbox_message_id": message.id, "filename": filename, "content": content, "mimetype": mimetype}
+            for filename, content, mimetype in parts])
     return message
 
 

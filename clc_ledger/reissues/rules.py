@@ -24,7 +24,16 @@ def has_blocking_request(sales_order_id):
     ) is not None
 
 
-def reissue_window(sales_order) -> tuple[date, date] | None:
+def blocked_sales_orders(sales_order_ids):
+    """The ids among these that have a submitted or approved request: one query for a list."""
+    if not sales_order_ids:
+        return set()
+    return set(db.session.scalars(
+        select(ReissueRequest.sales_order_id).where(ReissueRequest.sales_order_id.in_(list(sales_order_ids)),
+                                                    ReissueRequest.status.in_(BLOCKING_STATUSES))))
+
+
+def reissue_window(sales_order, blocked=None) -> tuple[date, date] | None:
     """(first day, last day), both inclusive, during which a reissue may be requested.
 
     None when the SO can never be (or no longer be) reissued: it is itself a reissue
@@ -32,14 +41,16 @@ def reissue_window(sales_order) -> tuple[date, date] | None:
     """
     if sales_order.reissue_of_id is not None or sales_order.expires_on is None:
         return None
-    if sales_order.id is not None and has_blocking_request(sales_order.id):
+    if sales_order.id is not None and (
+            sales_order.id in blocked if blocked is not None else has_blocking_request(sales_order.id)):
         return None
     return (sales_order.expires_on - timedelta(days=WINDOW_DAYS),
             sales_order.expires_on + timedelta(days=WINDOW_DAYS))
 
 
-def can_request_reissue(sales_order, today: date) -> bool:
+def can_request_reissue(sales_order, today: date, blocked=None) -> bool:
     """Whether a captain may request a reissue of this SO on `today` (program time zone).
+    `blocked`: the blocked_sales_orders(...) of a list being shown, to ask once for all.
 
     Checks the window and that the SO is active or expired (not booked, invoiced or already
     closed). It does not check that there is something left to reissue: the request itself
@@ -47,5 +58,5 @@ def can_request_reissue(sales_order, today: date) -> bool:
     """
     if sales_order.status not in REQUESTABLE_SO_STATUSES:
         return False
-    window = reissue_window(sales_order)
+    window = reissue_window(sales_order, blocked)
     return window is not None and window[0] <= today <= window[1]

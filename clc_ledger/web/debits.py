@@ -16,6 +16,7 @@ from .disputes import dispute_state
 from .forms import ActionForm, DebitForm, DisputeForm, RejectForm
 
 COMPANY_ROLES = ("member", "observer", "captain")
+APPROVALS_PAGE = 50
 
 
 def parse_amount(text):
@@ -102,12 +103,19 @@ def approvals():
     balance = company_balance(company)
     total = balance["available"] + balance["held"]
     today = clock.today()
+    # The queue in the order it arrived, a page at a time (?after=<id of the last one shown>).
+    after = request.args.get("after", type=int)
+    page = service.list_debits(viewer=user, status="pending", after_id=after, limit=APPROVALS_PAGE + 1,
+                               oldest_first=True)
+    next_after = page[APPROVALS_PAGE - 1].id if len(page) > APPROVALS_PAGE else None
     rows = [{"debit": debit, "age": _age_days(debit, today), "remaining": total - debit.amount,
              "own": debit.requested_by_id == user.id}
-            for debit in service.list_debits(viewer=user, status="pending")]
-    rows.reverse()  # oldest first: the queue in the order it arrived
+            for debit in page[:APPROVALS_PAGE]]
+    pending = len(rows) if after is None and next_after is None else service.count_debits(viewer=user,
+                                                                                           status="pending")
     return render_template("web/approvals.html", rows=rows, balance=balance, can_act=user.role == "captain",
-                           action_form=ActionForm(formdata=None), reject_form=RejectForm(formdata=None))
+                           action_form=ActionForm(formdata=None), reject_form=RejectForm(formdata=None),
+                           pending=pending, next_after=next_after, paged=after is not None)
 
 
 @bp.post("/debits/<int:debit_id>/approve")

@@ -1,0 +1,157 @@
+"""Measure 2: POST /api/v1/debits under `clc-ledger serve` (gunicorn, 2 workers) with 16
+concurrent clients, vs the trivial GET /api/v1/health of the same server in the same run.
+Target: throughput ratio debit / health >= 0.3, zero errors; p95 latency reported.
+
+The clients are threads of this process keeping one connection each (gunicorn's sync
+workers close it after each response, so each request opens a new one, for both
+endpoints alike). Each of the 16 clients is the member of its own company (no approval
+needed: each request posts a debit and enqueues its two emails).
+"""
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+
+from bench import common
+
+TARGET = 0.3
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(port, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/api/v1/health")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+def _load(port, clients, seconds, request_for):
+    """Run `clients` threads for `seconds`; (requests, errors, latencies)."""
+    latencies, errors, lock = [], [], threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(n):
+        mine, bad = [], []
+        while time.monotonic() < stop:
+            method, path, body, headers = request_for(n)
+            start = time.perf_counter()
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                connection.close()
+                if response.status >= 300:
+                    bad.append(response.status)
+            except OSError as error:
+                bad.append(repr(error))
+            mine.append(time.perf_counter() - start)
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(latencies), time.perf_counter() - began, errors, latencies
+
+
+def _p95(values):
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else (values[0] if values else 0)
+
+
+def run(size="small", kinds=None, runs=None):
+    from clc_ledger.accounts.services import issue_token
+    from clc_ledger.extensions import db
+
+    clients = common.pick(size, 2, 16, 16)
+    seconds = common.pick(size, 1.0, 3.0, 10.0)
+    runs = runs or common.pick(size, 1, 3, 5)
+    results = []
+    for kind in common.databases(kinds):
+        app = common.make_app(kind, "b2_http")
+        with app.app_context():
+            ids = common.add_companies(clients)
+            common.add_active_sales_orders([common.NewSalesOrder(cid, 10_000_000_00, date(2099, 1, 1 + n))
+                                            for cid in ids for n in range(3)])
+            tokens = [issue_token(common.users_of(cid)["member"])[0] for cid in ids]
+            url = db.engine.url.render_as_string(hide_password=False)
+            common.analyze()
+        common.dispose(app)
+        port = _free_port()
+        env = dict(os.environ, CLC_DATABASE_URL=url, CLC_SECRET_KEY="bench-secret",
+                   CLC_INSTANCE_PATH=str(common.OUT / "instance"), CLC_BASE_URL=f"http://127.0.0.1:{port}",
+                   PYTHONPATH=os.pathsep.join([str(common.ROOT.parent), os.environ.get("PYTHONPATH", "")]))
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from clc_ledger.cli import main; main()", "serve", "--host", "127.0.0.1",
+             "--port", str(port), "--workers", "2"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=common.OUT)
+        try:
+            _wait(port)
+            body = json.dumps({"amount": "1.00", "category": "exam_voucher", "description": "Exam voucher"})
+
+            def debit(n):
+                return "POST", "/api/v1/debits", body, {"Authorization": f"Bearer {tokens[n]}",
+                                                        "Content-Type": "application/json"}
+
+            def health(_n):
+                return "GET", "/api/v1/health", None, {}
+
+            _load(port, clients, min(1.0, seconds), health)  # warm both workers
+            _load(port, clients, min(1.0, seconds), debit)
+            ratios, debit_rates, health_rates, p95s, health_p95s, all_errors = [], [], [], [], [], []
+            for _ in range(runs):
+                count_d, span_d, errors_d, latencies_d = _load(port, clients, seconds, debit)
+                count_h, span_h, errors_h, latencies_h = _load(port, clients, seconds, health)
+                debit_rates.append(count_d / span_d)
+                health_rates.append(count_h / span_h)
+                ratios.append(debit_rates[-1] / health_rates[-1])
+                p95s.append(_p95(latencies_d) * 1000)
+                health_p95s.append(_p95(latencies_h) * 1000)
+                all_errors += errors_d + errors_h
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        stat = common.Stat(ratios)
+        results.append(common.Result(
+            "2", "HTTP debit vs health, 2 workers (throughput ratio)", kind,
+            f"{clients} clients, {seconds:g} s per endpoint x {runs} runs", stat, "", f">= {TARGET}, 0 errors",
+            stat.median >= TARGET and not all_errors,
+            {"debits_per_s": common.Stat(debit_rates).median, "health_per_s": common.Stat(health_rates).median,
+             "debit_p95_ms": common.Stat(p95s).median, "health_p95_ms": common.Stat(health_p95s).median,
+             "errors": len(all_errors), "first_errors": [str(e) for e in all_errors[:3]]}))
+    return results
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", choices=common.SIZES, default="small")
+    parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
+    args = parser.parse_args(argv)
+    for result in run(args.size, args.db):
+        print(json.dumps(result.as_dict()))
+
+
+if __name__ == "__main__":
+    main()
