@@ -95,7 +95,12 @@ class SalesOrderView:
 
 
 def is_past_expiry(sales_order, now=None):
-    return sales_order.expires_on is not None and (now or clock.now()) >= clock.expiry_instant(sales_order.expires_on)
+    return _past(sales_order.expires_on, now or clock.now())
+
+
+def _past(expires_on, now):
+    """R-EXP-1, the one place it is decided: from 12:01 a.m. local time on expires_on."""
+    return expires_on is not None and now >= clock.expiry_instant(expires_on)
 
 
 def view_of(sales_order, *, now=None, today=None):
@@ -135,7 +140,7 @@ def company_available(company_id, *, now=None):
     for status, expires_on, balance, held in db.session.execute(
             select(SalesOrder.status, SalesOrder.expires_on, SalesOrder.balance, SalesOrder.held)
             .where(SalesOrder.company_id == company_id)):
-        if status == "active" and expires_on is not None and now >= clock.expiry_instant(expires_on):
+        if status == "active" and _past(expires_on, now):
             continue
         total += balance - held
     return total
