@@ -8,11 +8,9 @@ row locked (FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite), the spendable 
 the debit, its allocation and ledger entry (hash computed) inserted, the SO's balance and
 the chain head updated, two pre-rendered outbox rows inserted, commit.
 """
-import argparse
 import json
-import sys
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 
 from bench import common
 
@@ -141,13 +139,7 @@ def run(size="small", kinds=None, runs=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--size", choices=common.SIZES, default="small")
-    parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
-    args = parser.parse_args(argv)
-    for result in run(args.size, args.db):
-        print(json.dumps(result.as_dict()))
-    sys.stdout.flush()
+    common.command_line(run, argv)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ workers close it after each response, so each request opens a new one, for both
 endpoints alike). Each of the 16 clients is the member of its own company (no approval
 needed: each request posts a debit and enqueues its two emails).
 """
-import argparse
 import http.client
 import json
 import os
@@ -145,12 +144,7 @@ def run(size="small", kinds=None, runs=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--size", choices=common.SIZES, default="small")
-    parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
-    args = parser.parse_args(argv)
-    for result in run(args.size, args.db):
-        print(json.dumps(result.as_dict()))
+    common.command_line(run, argv)
 
 
 if __name__ == "__main__":

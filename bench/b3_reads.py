@@ -2,8 +2,6 @@
 database (the read company holding them). Target: time ratio big / small <= 1.5: reads use
 the stored balances and never walk history (R-LED-1 keeps those equal to the entries).
 """
-import argparse
-import json
 from datetime import date, timedelta
 
 from bench import common
@@ -81,12 +79,7 @@ def run(size="small", kinds=None, runs=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--size", choices=common.SIZES, default="small")
-    parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
-    args = parser.parse_args(argv)
-    for result in run(args.size, args.db):
-        print(json.dumps(result.as_dict()))
+    common.command_line(run, argv)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,6 @@ Each run adds E (or 10E) fresh active SOs expiring on a new day to the standing 
 expire far in the future), then times one sweep "today" at 00:05 program time. So every
 run sees the same total and the same number due.
 """
-import argparse
-import json
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -80,12 +78,7 @@ def run(size="small", kinds=None, runs=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--size", choices=common.SIZES, default="small")
-    parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
-    args = parser.parse_args(argv)
-    for result in run(args.size, args.db):
-        print(json.dumps(result.as_dict()))
+    common.command_line(run, argv)
 
 
 if __name__ == "__main__":

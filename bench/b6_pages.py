@@ -3,8 +3,6 @@ debits and 200 sales orders. Target: server time <= 100 ms each (the Flask test 
 the whole request in this process, so its time is the server's). Lists that grow without
 bound are paginated.
 """
-import argparse
-import json
 from datetime import date, timedelta
 
 from bench import common
@@ -75,12 +73,7 @@ def run(size="small", kinds=None, runs=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--size", choices=common.SIZES, default="small")
-    parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
-    args = parser.parse_args(argv)
-    for result in run(args.size, args.db):
-        print(json.dumps(result.as_dict()))
+    common.command_line(run, argv)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ with the same hash the product computes (LedgerEntry.compute_hash), each company
 its entries, so `clc-ledger verify-ledger` passes on the generated data (the smoke test
 checks it).
 """
+import argparse
 import hashlib
 import json
 import os
@@ -126,7 +127,7 @@ def bulk_insert(table, rows, chunk=5000):
 def _next_id(table):
     from clc_ledger.extensions import db
 
-    return (db.session.scalar(select(text(f"max(id)")).select_from(table)) or 0) + 1
+    return (db.session.scalar(select(text("max(id)")).select_from(table)) or 0) + 1
 
 
 def reset_sequences():
@@ -330,3 +331,14 @@ def databases(requested=None):
         print(f"PostgreSQL not reachable at {PG_URL.split('@')[-1]}: skipped")
         kinds.remove("postgresql")
     return kinds
+
+
+def command_line(run, argv=None):
+    """Run one measure from the shell: `python -m bench.b1_debit --size small --db sqlite`;
+    prints one JSON line per result."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", choices=SIZES, default="small")
+    parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
+    args = parser.parse_args(argv)
+    for result in run(args.size, args.db):
+        print(json.dumps(result.as_dict()), flush=True)
