@@ -102,7 +102,7 @@ def list_disputes(*, viewer, status=None, debit_id=None):
 def _notify(dispute):
     """The captain who raised it hears the outcome, in the same transaction (R-NOT-2)."""
     from ..accounts.models import Company
-    from ..ledger.sales_orders import company_sales_orders
+    from ..ledger.sales_orders import company_available
     from ..notifications import outbox
     from ..notifications.mail import render_email
 
@@ -110,7 +110,7 @@ def _notify(dispute):
         return
     company = db.session.get(Company, dispute.company_id)
     db.session.flush()
-    remaining = sum(view.available for view in company_sales_orders(company.id))
+    remaining = company_available(company.id)
     subject, text, html = render_email("dispute_resolved", company.locale, company=company, dispute=dispute,
                                        remaining=remaining)
     outbox.enqueue(to=[dispute.raised_by.email], subject=subject, text=text, html=html,

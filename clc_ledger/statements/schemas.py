@@ -26,20 +26,6 @@ class StatementListOut(Schema):
     statements = fields.List(fields.Nested(StatementSummaryOut))
 
 
-class StatementEntryOut(Schema):
-    id = fields.Integer()
-    at = fields.String(metadata={"format": "date-time"})
-    date = fields.String(metadata={"format": "date"})
-    kind = fields.String()
-    so_number = fields.String()
-    description = fields.String()
-    debit_id = fields.Integer(allow_none=True)
-    amount = Credits()
-    amount_usd = _usd("amount")
-    running_balance = Credits()
-    running_balance_usd = _usd("running_balance")
-
-
 class StatementReservationOut(Schema):
     id = fields.Integer()
     at = fields.String(metadata={"format": "date-time"})
@@ -49,6 +35,14 @@ class StatementReservationOut(Schema):
     description = fields.String()
     debit_id = fields.Integer(allow_none=True)
     amount = Credits()
+
+
+class StatementEntryOut(StatementReservationOut):
+    """A movement: a reservation's fields, in USD too, with the running balance after it."""
+
+    amount_usd = _usd("amount")
+    running_balance = Credits()
+    running_balance_usd = _usd("running_balance")
 
 
 class StatementSalesOrderOut(Schema):

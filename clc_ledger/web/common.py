@@ -48,6 +48,12 @@ def day(value, format="medium"):
     return format_date(value, format) if value else "—"
 
 
+def status_filter(allowed, default):
+    """The `?status=` of a queue page, if it is one of `allowed`; else `default`."""
+    status = request.args.get("status", default)
+    return status if status in allowed else default
+
+
 def flash_error(error: ClcError):
     """A rule refused the action: say why; the service changed nothing."""
     flash(error.message, "error")

@@ -1,14 +1,14 @@
 """Disputes (R-DSP-1..2): a captain refutes a posted debit from the debits page; the company
 sees its disputes; the back office upholds or denies them. The rules live in
 clc_ledger.disputes.services, as for the JSON API."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..accounts.models import Company
 from ..disputes import services as service
 from ..errors import ClcError
 from ..extensions import db
-from .common import bp, clc, flash_error, roles_required, viewer
+from .common import bp, clc, flash_error, roles_required, status_filter, viewer
 from .forms import DisputeForm, ResolveDisputeForm
 
 COMPANY_ROLES = ("member", "observer", "captain")
@@ -80,9 +80,7 @@ def dispute_detail(dispute_id):
 @bp.get("/admin/disputes")
 @roles_required("admin")
 def admin_disputes():
-    status = request.args.get("status", "open")
-    if status not in ("open", "upheld", "denied"):
-        status = "open"
+    status = status_filter(("open", "upheld", "denied"), "open")
     disputes = service.list_disputes(viewer=viewer(), status=status)
     if status == "open":
         disputes = list(reversed(disputes))  # oldest first: the queue in the order it arrived

@@ -11,7 +11,7 @@ from ..ledger.sales_orders import get_sales_order, is_past_expiry
 from ..money import AmountError
 from ..reissues import rules
 from ..reissues import services as service
-from .common import bp, clc, flash_error, roles_required, viewer
+from .common import bp, clc, flash_error, roles_required, status_filter, viewer
 from .debits import parse_amount
 from .labels import CATEGORY_LABELS
 from .forms import ActionForm, ReissueForm, RejectForm
@@ -114,9 +114,7 @@ def reissue_list():
 @bp.get("/admin/reissue-requests")
 @roles_required("admin")
 def admin_reissues():
-    status = request.args.get("status", "submitted")
-    if status not in ("submitted", "approved", "rejected"):
-        status = "submitted"
+    status = status_filter(("submitted", "approved", "rejected"), "submitted")
     requests = service.list_reissue_requests(viewer=viewer(), status=status)
     return render_template("web/admin/reissues.html", requests=requests, status=status,
                            action_form=ActionForm(formdata=None), reject_form=RejectForm(formdata=None))
