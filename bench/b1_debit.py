@@ -6,7 +6,8 @@ database. Target: throughput ratio service / raw >= 0.25 on SQLite and PostgreSQ
 The raw baseline is the database's own limit for this work: the DB-API cursor, the company
 row locked (FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite), the spendable SOs read,
 the debit, its allocation and ledger entry (hash computed) inserted, the SO's balance and
-the chain head updated, two pre-rendered outbox rows inserted, commit.
+the chain head updated, two outbox rows (template and JSON snapshot, as the service writes
+them; rendered at delivery) inserted, commit.
 """
 import json
 import uuid
@@ -30,9 +31,6 @@ def _stamp(dialect, value):
 
 class Raw:
     """One debit as plain SQL statements on a DB-API connection, in one transaction."""
-
-    SUBJECT = "Debit #{id} posted: {amount} CLC"
-    BODY = "Debit #{id} of {amount} CLC was posted without approval.\n" * 8
 
     def __init__(self, engine):
         self.dialect = engine.dialect.name
@@ -78,14 +76,17 @@ class Raw:
         cursor.execute(_sql(d, "SELECT email FROM users WHERE company_id = ? AND role = 'captain' AND active "
                                "AND id <> ? ORDER BY id"), (company_id, member_id))
         captains = [row[0] for row in cursor.fetchall()]
+        snapshot = {"company": {"name": "Bench"}, "requester": {"username": "member"},
+                    "debit": {"id": debit_id, "amount": amount, "category": "exam_voucher",
+                              "description": description, "reason": None},
+                    "remaining": 0, "allocations": [[so_number, amount]]}
         for event, to in (("debit_posted_without_approval", captains), ("debit_posted", ["member@example.com"])):
-            cursor.execute(_sql(d, "INSERT INTO outbox_messages (message_id, dedupe_key, recipients, subject, "
-                                   "text_body, html_body, status, attempts, next_attempt_at, created_at) "
-                                   "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)"),
-                           (f"<{uuid.uuid4().hex}@bench>", f"{event}:{debit_id}", json.dumps(to),
-                            self.SUBJECT.format(id=debit_id, amount=amount / 100),
-                            self.BODY.format(id=debit_id, amount=amount / 100),
-                            "<p>" + self.BODY.format(id=debit_id, amount=amount / 100) + "</p>", stamp, stamp))
+            cursor.execute(_sql(d, "INSERT INTO outbox_messages (message_id, dedupe_key, recipients, template, "
+                                   "locale, snapshot, status, attempts, next_attempt_at, created_at) "
+                                   "VALUES (?, ?, ?, ?, 'en_US', ?, 'pending', 0, ?, ?) "
+                                   "ON CONFLICT (dedupe_key) DO NOTHING"),
+                           (f"<{uuid.uuid4().hex}@bench>", f"{event}:{debit_id}", json.dumps(to), event,
+                            json.dumps(snapshot), stamp, stamp))
         cursor.execute("COMMIT")
         cursor.close()
 

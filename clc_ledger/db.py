@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.types import DateTime, TypeDecorator
 
 from .extensions import db
@@ -117,6 +118,17 @@ def transactional(fn=None, *, retry_on_integrity=False):
         return wrapper
 
     return decorate(fn) if fn is not None else decorate
+
+
+def adopt(*objects):
+    """Objects whose rows were just written with Core statements (every column set, primary
+    keys from RETURNING) join the session as if loaded: nothing is read back or flushed.
+    Related objects among `objects` come in together (pass the parent first)."""
+    for obj in objects:
+        make_transient_to_detached(obj)
+    db.session.add(objects[0])
+    for obj in objects[1:]:
+        db.session.add(obj)
 
 
 def utcnow_real():

@@ -7,7 +7,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from babel import Locale, UnknownLocaleError
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from .. import clock
 from ..db import transactional, utcnow_real
@@ -101,14 +101,16 @@ def get_company(company_id, *, viewer):
     return visible_to(viewer, company, company and company.id, "No such company.")
 
 
+_LOCK_COMPANY = (select(Company).where(Company.id == bindparam("company_id")).with_for_update()
+                 .execution_options(populate_existing=True))
+
+
 def lock_company(company_id):
     """Serialize every change to one company's credits (its SOs and its ledger chain).
 
     On PostgreSQL a row lock; on SQLite the write transaction already holds the database lock.
     """
-    company = db.session.execute(
-        select(Company).where(Company.id == company_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    company = db.session.execute(_LOCK_COMPANY, {"company_id": company_id}).scalar_one_or_none()
     if company is None:
         raise NotFound("No such company.")
     return company

@@ -104,14 +104,14 @@ def _notify(dispute):
     from ..accounts.models import Company
     from ..ledger.sales_orders import company_available
     from ..notifications import outbox
-    from ..notifications.mail import render_email
 
     if not dispute.raised_by.active:
         return
     company = db.session.get(Company, dispute.company_id)
     db.session.flush()
     remaining = company_available(company.id)
-    subject, text, html = render_email("dispute_resolved", company.locale, company=company, dispute=dispute,
-                                       remaining=remaining)
-    outbox.enqueue(to=[dispute.raised_by.email], subject=subject, text=text, html=html,
-                   dedupe_key=f"dispute_resolved:{dispute.id}")
+    outbox.enqueue_notice(
+        "dispute_resolved", company.locale, to=[dispute.raised_by.email], dedupe_key=f"dispute_resolved:{dispute.id}",
+        dispute={"debit_id": dispute.debit_id, "status": dispute.status, "reversed_amount": dispute.reversed_amount,
+                 "note": dispute.note, "raised_by": {"username": dispute.raised_by.username}},
+        remaining=remaining)

@@ -107,8 +107,13 @@ class LedgerEntry(db.Model):
         }
 
     def compute_hash(self):
-        payload = json.dumps([self.prev_hash, self.content()], sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(payload.encode()).hexdigest()
+        return chain_hash(self.prev_hash, self.content())
+
+
+def chain_hash(prev_hash, content):
+    """The hash of an entry: its content (LedgerEntry.content) chained to the previous one."""
+    payload = json.dumps([prev_hash, content], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 # Append-only, enforced by the database itself so no code path (or person with a SQL prompt

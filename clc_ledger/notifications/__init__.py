@@ -1,5 +1,7 @@
 """Email: the transactional outbox (R-NOT-2), its SMTP deliverer, rendering and reminders.
 
-Other features call `outbox.enqueue(...)` inside their own service transaction, usually with
-a body from `mail.render_email(...)`; the `deliver-outbox` job sends what is due.
+Other features call `outbox.enqueue_notice(template, locale, ...)` inside their own service
+transaction with a snapshot of what the notice shows (rendered by `mail.render_email` when it
+is delivered), or `outbox.enqueue(...)` with an email rendered already (statements); the
+`deliver-outbox` job sends what is due.
 """

@@ -8,14 +8,13 @@ Who hears what:
 - a debit approved or rejected: the requester, with the balance left (and the reason);
 - a debit pending 30 days: the captains, once; cancelled at 45 days: requester and captains.
 """
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .. import clock
 from ..accounts.models import Company, User
 from ..extensions import db
 from ..ledger.sales_orders import company_available
 from . import outbox
-from .mail import render_email
 
 # event -> (template, who: "captains" | "requester" | "both")
 EVENTS = {
@@ -29,31 +28,36 @@ EVENTS = {
 }
 
 
+_OTHER_CAPTAINS = (select(User.email).where(User.company_id == bindparam("company_id"), User.role == "captain",
+                                            User.active, User.id != bindparam("requester_id")).order_by(User.id))
+
+
 def notify(event, debit):
-    known = {}  # what both emails of one event share, read once
+    known, notices = {}, []  # what the emails of one event share is read once; one insert
     if event == "debit_requested":
         if debit.status == "pending":
-            _send("debit_awaiting_approval", debit, known)
+            _add("debit_awaiting_approval", debit, known, notices)
         else:
-            _send("debit_posted_without_approval", debit, known)
-            _send("debit_posted", debit, known)
-        return
-    _send(event, debit, known)
+            _add("debit_posted_without_approval", debit, known, notices)
+            _add("debit_posted", debit, known, notices)
+    else:
+        _add(event, debit, known, notices)
+    outbox.enqueue_notices(notices)
 
 
-def _send(event, debit, known):
+def _add(event, debit, known, notices):
     spec = EVENTS[event]
     if spec is None:
         return
     template, audience = spec
-    company = db.session.get(Company, debit.company_id)
+    company = known.get("company") or db.session.get(Company, debit.company_id)
+    known["company"] = company
     requester = debit.requested_by
     recipients = []
     if audience in ("captains", "both"):
         if "captains" not in known:
-            known["captains"] = db.session.scalars(
-                select(User.email).where(User.company_id == company.id, User.role == "captain", User.active,
-                                         User.id != requester.id).order_by(User.id)).all()
+            known["captains"] = db.session.scalars(_OTHER_CAPTAINS, {"company_id": company.id,
+                                                                     "requester_id": requester.id}).all()
         recipients += known["captains"]
     if audience in ("requester", "both") and requester.active:
         recipients.append(requester.email)
@@ -62,7 +66,9 @@ def _send(event, debit, known):
     if "remaining" not in known:
         db.session.flush()
         known["remaining"] = company_available(company.id, now=clock.now())
-    subject, text, html = render_email(template, company.locale, company=company, debit=debit,
-                                       requester=requester, remaining=known["remaining"],
-                                       allocations=[(a.sales_order.so_number, a.amount) for a in debit.allocations])
-    outbox.enqueue(to=recipients, subject=subject, text=text, html=html, dedupe_key=f"{event}:{debit.id}")
+    notices.append(outbox.Notice(template, company.locale, recipients, f"{event}:{debit.id}", {
+        "company": {"name": company.name}, "requester": {"username": requester.username},
+        "debit": {"id": debit.id, "amount": debit.amount, "category": debit.category,
+                  "description": debit.description, "reason": debit.reason},
+        "remaining": known["remaining"],
+        "allocations": [(a.sales_order.so_number, a.amount) for a in debit.allocations]}))

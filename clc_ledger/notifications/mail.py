@@ -8,8 +8,12 @@ passed to `render_email`: `{{ amount|clc }}`, `{{ amount|usd }}` (hundredths of 
 `{{ day|date }}` (long form), `{{ day|date("short") }}`.
 
     subject, text, html = render_email("expiry_reminder", company.locale, sales_order=so, ...)
-    outbox.enqueue(to=[...], subject=subject, text=text, html=html)
+
+Notices are queued with `outbox.enqueue_notice(template, locale, to=..., **values)` and
+rendered here when they are delivered; their values are then plain JSON (dicts for objects,
+ISO strings for dates), which the filters accept too.
 """
+from datetime import date, datetime
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
@@ -71,9 +75,13 @@ def _usd(context, hundredths):
 
 @pass_context
 def _date(context, day, format="long"):
+    if isinstance(day, str):  # from a notice's snapshot
+        day = date.fromisoformat(day)
     return format_date(day, format=format, locale=context.get("locale", "en_US"))
 
 
 @pass_context
 def _datetime(context, instant, format="medium"):
+    if isinstance(instant, str):
+        instant = datetime.fromisoformat(instant)
     return format_datetime(instant, format=format, tzinfo=clock.zone(), locale=context.get("locale", "en_US"))

@@ -1,7 +1,8 @@
 """The transactional outbox (R-NOT-2).
 
 `enqueue(...)` writes an email as a row in the caller's transaction: if the change it
-reports rolls back, so does the email. `deliver_outbox(now)` (the `deliver-outbox` job)
+reports rolls back, so does the email. `enqueue_notice(...)` does the same for a templated
+notice, storing its template, language and values, and rendering it at delivery. `deliver_outbox(now)` (the `deliver-outbox` job)
 sends what is due over SMTP (`CLC_MAIL_URL`), or writes `.eml` files when no mail URL is
 configured.
 
@@ -23,7 +24,9 @@ import ssl
 import tempfile
 import threading
 import uuid
-from datetime import timedelta
+from functools import lru_cache
+from typing import NamedTuple
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
@@ -109,6 +112,70 @@ def enqueue(*, to, subject, text, html=None, attachments=(), dedupe_key=None):
 _UPSERT_DIALECTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
+def enqueue_notice(template, locale, *, to, dedupe_key, **values):
+    """Add the notice `templates/mail/<template>.*` to the outbox in the CURRENT transaction.
+
+    `values` are what the template shows, as plain JSON (numbers, strings, lists, dicts;
+    dates become ISO strings): a snapshot, so the email says what was true when it was
+    queued, whenever it is sent. Rendered in `locale` at delivery. Once per `dedupe_key`.
+    Returns whether there was anyone to send to.
+    """
+    return enqueue_notices([Notice(template, locale, to, dedupe_key, values)]) == 1
+
+
+class Notice(NamedTuple):
+    template: str
+    locale: str
+    to: object  # an address or a list of them
+    dedupe_key: str
+    values: dict
+
+
+def enqueue_notices(notices):
+    """enqueue_notice for several at once, in one statement; returns how many had recipients."""
+    now = clock.now()
+    rows = []
+    for notice in notices:
+        recipients = _recipients(notice.to)
+        if not recipients:
+            log.info("Not enqueued (no recipients): %s", notice.dedupe_key)
+            continue
+        rows.append({"message_id": make_msgid(domain=_mail_domain()), "dedupe_key": notice.dedupe_key,
+                     "recipients": recipients, "template": notice.template, "locale": notice.locale,
+                     "snapshot": _plain(notice.values), "status": "pending", "attempts": 0,
+                     "next_attempt_at": now, "created_at": now})
+    if rows:
+        db.session.execute(_insert_notice_statement(), rows)
+    return len(rows)
+
+
+def _insert_notice_statement():
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING, built once per dialect: a debit's
+    notices are on its hot path, and building the statement costs more than running it."""
+    dialect = db.session.get_bind().dialect.name
+    statement = _NOTICE_INSERTS.get(dialect)
+    if statement is None:
+        statement = _NOTICE_INSERTS[dialect] = (
+            _UPSERT_DIALECTS[dialect](OutboxMessage.__table__)
+            .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key]))
+    return statement
+
+
+_NOTICE_INSERTS = {}
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"not a plain value for a notice snapshot: {value!r}")
+
+
 def _insert_once(values, parts):
     """One round trip instead of look-up, savepoint, insert, release: INSERT ... ON CONFLICT
     (dedupe_key) DO NOTHING. A concurrent transaction holding the same key makes PostgreSQL
@@ -140,11 +207,16 @@ def _recipients(to):
         address = (address or "").strip()
         if not address:
             continue
-        if "@" not in parseaddr(address)[1]:
+        if not _is_address(address):
             raise ValueError(f"not an email address: {address!r}")
         if address.lower() not in (a.lower() for a in seen):
             seen.append(address)
     return seen
+
+
+@lru_cache(maxsize=4096)  # the same people hear about every debit of their company
+def _is_address(address):
+    return "@" in parseaddr(address)[1]
 
 
 def _attachment_parts(attachment):
@@ -162,8 +234,12 @@ def _from_address():
 
 
 def _mail_domain():
-    address = parseaddr(_from_address())[1]
-    return address.rpartition("@")[2] or "clc-ledger.local"
+    return _domain_of(_from_address())
+
+
+@lru_cache(maxsize=16)
+def _domain_of(from_address):
+    return parseaddr(from_address)[1].rpartition("@")[2] or "clc-ledger.local"
 
 
 # --- delivery ------------------------------------------------------------------------
@@ -239,8 +315,14 @@ def _deliver_one(message_id, deliverer, transport, now):
     message = db.session.execute(
         select(OutboxMessage).where(OutboxMessage.id == message_id).execution_options(populate_existing=True)
     ).scalar_one()
-    email = build_email(message)
     recipients, attempts = list(message.recipients), message.attempts
+    try:
+        email = build_email(message)
+    except Exception as error:  # a notice that cannot render never will: say so, keep going
+        log.exception("Outbox message %s cannot be rendered", message_id)
+        db.session.rollback()
+        _finish(message_id, deliverer, status="failed", last_error=f"cannot be rendered: {error!r}")
+        return "failed", False
     db.session.rollback()  # hold no transaction while talking to the mail server
     try:
         refused = transport.send(email, recipients)
@@ -288,18 +370,30 @@ def max_attempts():
     return int(current_app.config.get("CLC_MAIL_MAX_ATTEMPTS") or DEFAULT_MAX_ATTEMPTS)
 
 
+def rendered(message):
+    """(subject, text, html or None) of an outbox row: as stored, or its notice rendered now."""
+    if message.template is None:
+        return message.subject, message.text_body, message.html_body
+    from .mail import render_email
+
+    subject, text, html = render_email(message.template, message.locale, **message.snapshot)
+    return " ".join(subject.split())[:998], text, html
+
+
 def build_email(message):
-    """The RFC 5322 message for an outbox row: the same bytes on every attempt."""
+    """The RFC 5322 message for an outbox row: the same on every attempt (same Message-ID,
+    date and snapshot)."""
     email = EmailMessage()
     email["Message-ID"] = message.message_id
     email["Date"] = format_datetime(message.created_at)
     email["From"] = _from_address()
     email["To"] = ", ".join(message.recipients)
-    email["Subject"] = message.subject
+    subject, text, html = rendered(message)
+    email["Subject"] = subject
     email["Auto-Submitted"] = "auto-generated"
-    email.set_content(message.text_body)
-    if message.html_body:
-        email.add_alternative(message.html_body, subtype="html")
+    email.set_content(text)
+    if html:
+        email.add_alternative(html, subtype="html")
     for attachment in message.attachments:
         maintype, _, subtype = attachment.mimetype.partition("/")
         email.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",

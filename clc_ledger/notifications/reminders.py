@@ -24,7 +24,6 @@ from ..ledger.sales_orders import is_past_expiry
 from ..money import credits_str
 from ..reissues.rules import reissue_window
 from . import outbox
-from .mail import render_email
 
 log = logging.getLogger(__name__)
 
@@ -90,13 +89,13 @@ def _remind(sales_order_id, threshold, now, today):
         reissue = "now"
     else:
         reissue = "never"
-    subject, text, html = render_email(
-        "expiry_reminder", company.locale,
-        company=company, sales_order=sales_order, available=sales_order.available, days_left=days_left,
-        threshold=threshold, expires_on=sales_order.expires_on, reissue=reissue,
+    queued = outbox.enqueue_notice(
+        "expiry_reminder", company.locale, to=captains, dedupe_key=key,
+        company={"name": company.name}, sales_order={"so_number": sales_order.so_number},
+        available=sales_order.available, days_left=days_left, threshold=threshold,
+        expires_on=sales_order.expires_on, reissue=reissue,
         reissue_from=window[0] if window else None, reissue_until=window[1] if window else None,
     )
-    message = outbox.enqueue(to=captains, subject=subject, text=text, html=html, dedupe_key=key)
     log.info("Expiry reminder (%s days) for %s: %s available, to %s",
              threshold, sales_order.so_number, credits_str(sales_order.available), ", ".join(captains))
-    return message is not None
+    return queued

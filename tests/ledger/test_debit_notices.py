@@ -61,6 +61,16 @@ def test_R_NOT_1_captains_hear_when_a_debit_posts_without_approval(api, acme, sm
     assert len(mail_to(smtp, "mo@example.com")) == 1
 
 
+def test_R_NOT_2_a_notice_says_what_was_true_when_its_change_was_made_not_when_it_is_sent(api, acme, smtp):
+    api.sales_order("SO-1", acme["company"]["id"], "10.00")
+    first = debit(acme["mo"], "4.00").get_json()
+    second = debit(acme["mo"], "3.00").get_json()  # before the first notice goes out
+    deliver(api)
+    by_subject = {m["Subject"]: body(m) for m in mail_to(smtp, "carla@example.com")}
+    assert "6.00 CLC ($600.00)" in by_subject[f"Debit #{first['id']} of 4.00 CLC was posted"]
+    assert "3.00 CLC ($300.00)" in by_subject[f"Debit #{second['id']} of 3.00 CLC was posted"]
+
+
 def test_R_NOT_2_a_refused_debit_enqueues_no_mail(api, acme, smtp):
     api.sales_order("SO-1", acme["company"]["id"], "1.00")
     before = row_counts()

@@ -83,6 +83,37 @@ def test_delivery_sends_once_with_a_stable_message_id_html_and_attachments(app, 
     assert (row.status, row.attempts, row.sent_at, row.claimed_until) == ("sent", 1, NOW, None)
 
 
+def test_a_notice_is_rendered_at_delivery_in_its_language_from_its_snapshot(app, smtp):
+    @transactional
+    def notify():
+        outbox.enqueue_notice("dispute_resolved", "de_DE", to="carla@example.com", dedupe_key="dispute_resolved:7",
+                              dispute={"debit_id": 7, "status": "upheld", "reversed_amount": 125050, "note": None,
+                                       "raised_by": {"username": "carla"}},
+                              remaining=250000)
+
+    notify()
+    [row] = _messages()
+    assert (row.template, row.locale, row.subject, row.text_body) == ("dispute_resolved", "de_DE", None, None)
+    assert outbox.deliver_outbox(NOW)["sent"] == 1
+    [mail] = smtp.messages
+    assert "#7" in mail["Subject"]
+    text = mail.get_body(("plain",)).get_content()
+    assert "1.250,50 CLC" in text and "2.500,00 CLC" in text
+
+
+def test_a_notice_that_cannot_be_rendered_fails_alone(app, smtp):
+    @transactional
+    def notify():
+        outbox.enqueue_notice("no_such_notice", "en_US", to="carla@example.com", dedupe_key="broken:1")
+        outbox.enqueue(to="dana@example.com", subject="Fine", text="Fine")
+
+    notify()
+    assert outbox.deliver_outbox(NOW) == {"sent": 1, "retrying": 0, "failed": 1}
+    broken, fine = _messages()
+    assert broken.status == "failed" and "no_such_notice" in broken.last_error
+    assert fine.status == "sent" and [m["Subject"] for m in smtp.messages] == ["Fine"]
+
+
 def test_smtp_down_then_up_loses_nothing_and_sends_each_message_exactly_once(api, smtp):
     api.set_clock(NOW.isoformat())
     smtp.stop()
