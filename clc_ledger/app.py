@@ -57,6 +57,9 @@ def _configure_database(app):
     if url.startswith("sqlite"):
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
+        # A file on this machine does not go stale as a server connection can: a ping
+        # before every checkout would be one more statement in every request.
+        options["pool_pre_ping"] = False
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

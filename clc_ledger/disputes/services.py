@@ -16,9 +16,10 @@ from .models import Dispute
 
 
 def reversed_so_far(debit_id, sales_order_id):
-    return db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+    # int(): PostgreSQL sums bigints as numeric; hundredths are whole numbers everywhere else.
+    return int(db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
         LedgerEntry.debit_id == debit_id, LedgerEntry.sales_order_id == sales_order_id,
-        LedgerEntry.kind == "reversal"))
+        LedgerEntry.kind == "reversal")))
 
 
 def reversible(debit):

@@ -5,11 +5,11 @@ for `held` on each SO it draws from, so approving can never fail for lack of cre
 it resolves exactly once (a compare-and-set on its status under the company lock).
 """
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..accounts.models import User
-from ..accounts.services import lock_company, require_cleared_country, visible_to
+from ..accounts.services import lock_company, lock_company_of, require_cleared_country, visible_to
 from ..db import adopt, transactional
 from ..errors import Conflict, Forbidden, NotFound, RuleViolation
 from ..extensions import db
@@ -101,7 +101,6 @@ def _explicit_split(company, amount, requested, now):
 # A debit and its lines are written with two prebuilt statements rather than a flush: this
 # is the hot path of the whole product (measure 1 of bench/), and a flush costs several
 # times the statements it sends.
-_REQUESTER = select(User).where(User.id == bindparam("user_id")).options(lazyload(User.company))  # locked next
 _INSERT_DEBIT = insert(Debit.__table__).returning(Debit.__table__.c.id)
 _INSERT_ALLOCATIONS = insert(DebitAllocation.__table__).returning(DebitAllocation.__table__.c.id,
                                                                   sort_by_parameter_order=True)
@@ -109,13 +108,12 @@ _INSERT_ALLOCATIONS = insert(DebitAllocation.__table__).returning(DebitAllocatio
 
 @transactional
 def request_debit(*, requester_id, amount, category, description, event_date=None, allocations=None):
-    requester = db.session.scalars(_REQUESTER, {"user_id": requester_id}).one_or_none()
+    requester, company = lock_company_of(requester_id)
     if requester is None or requester.role not in REQUESTER_ROLES:
         raise Forbidden("Only members and captains request debits.")
     check_category(category)
     if not description or not description.strip():
         raise RuleViolation("Say what the credits are for.", {"description": ["Required."]})
-    company = lock_company(requester.company_id)
     require_cleared_country(company.country)
     now = clock.now()
     plan = _allocate(company, amount, allocations, now)
@@ -124,16 +122,18 @@ def request_debit(*, requester_id, amount, category, description, event_date=Non
                   description=description.strip(), event_date=event_date, requested_at=now,
                   status="pending" if pending else "posted", decided_at=None if pending else now,
                   decided_by_id=None, reason=None, reminded_at=None)
-    debit.id = db.session.execute(_INSERT_DEBIT, _columns(debit)).scalar_one()
+    connection = db.session.connection()
+    debit.id = connection.execute(_INSERT_DEBIT, _columns(debit)).scalar_one()
     lines = [DebitAllocation(debit_id=debit.id, sales_order_id=sales_order.id, amount=part)
              for sales_order, part in plan]
-    for line, line_id in zip(lines, db.session.scalars(_INSERT_ALLOCATIONS, [_columns(line) for line in lines])):
+    for line, line_id in zip(lines, connection.scalars(_INSERT_ALLOCATIONS, [_columns(line) for line in lines])):
         line.id = line_id
     # In memory as written, so that nothing is read back (the response shows them all).
-    debit.requested_by = requester
-    debit.allocations = lines
+    set_committed_value(debit, "requested_by", requester)
+    set_committed_value(debit, "allocations", lines)
     for line, (sales_order, _part) in zip(lines, plan):
-        line.sales_order = sales_order
+        set_committed_value(line, "debit", debit)
+        set_committed_value(line, "sales_order", sales_order)
     adopt(debit, *lines)
     kind = "hold" if pending else "debit"
     for sales_order, part in plan:

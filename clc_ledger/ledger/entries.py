@@ -40,10 +40,10 @@ def record_entry(company, sales_order, kind, amount, *, actor_id=None, debit_id=
     content = {"company_id": company.id, "sales_order_id": sales_order.id, "at": at or clock.now(), "kind": kind,
                "amount": amount, "debit_id": debit_id, "description": description[:500], "actor_id": actor_id}
     digest = chain_hash(company.ledger_head, {**content, "at": content["at"].isoformat(timespec="microseconds")})
-    session = db.session
-    session.execute(_INSERT_ENTRY, {**content, "prev_hash": company.ledger_head, "hash": digest})
-    session.execute(_UPDATE_SALES_ORDER, {"so_id": sales_order.id, "new_balance": balance, "new_held": held})
-    session.execute(_UPDATE_HEAD, {"company_id_": company.id, "head": digest})
+    connection = db.session.connection()  # Core statements: the session's layer adds nothing here
+    connection.execute(_INSERT_ENTRY, {**content, "prev_hash": company.ledger_head, "hash": digest})
+    connection.execute(_UPDATE_SALES_ORDER, {"so_id": sales_order.id, "new_balance": balance, "new_held": held})
+    connection.execute(_UPDATE_HEAD, {"company_id_": company.id, "head": digest})
     set_committed_value(sales_order, "balance", balance)
     set_committed_value(sales_order, "held", held)
     set_committed_value(company, "ledger_head", digest)

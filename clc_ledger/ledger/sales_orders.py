@@ -132,8 +132,9 @@ def company_sales_orders(company_id, *, now=None):
     return [view_of(row, now=now, today=today) for row in rows]
 
 
-_AVAILABLE_PARTS = (select(SalesOrder.status, SalesOrder.expires_on, SalesOrder.balance, SalesOrder.held)
-                    .where(SalesOrder.company_id == bindparam("company_id")))
+_orders = SalesOrder.__table__.c
+_AVAILABLE_PARTS = (select(_orders.status, _orders.expires_on, _orders.balance, _orders.held)
+                    .where(_orders.company_id == bindparam("company_id")))
 
 
 def company_available(company_id, *, now=None):
@@ -142,7 +143,8 @@ def company_available(company_id, *, now=None):
     debit notice asks this, so its statement is built once."""
     now = now or clock.now()
     total = 0
-    for status, expires_on, balance, held in db.session.execute(_AVAILABLE_PARTS, {"company_id": company_id}):
+    rows = db.session.connection().execute(_AVAILABLE_PARTS, {"company_id": company_id})
+    for status, expires_on, balance, held in rows:
         if status == "active" and _past(expires_on, now):
             continue
         total += balance - held

@@ -28,8 +28,10 @@ EVENTS = {
 }
 
 
-_OTHER_CAPTAINS = (select(User.email).where(User.company_id == bindparam("company_id"), User.role == "captain",
-                                            User.active, User.id != bindparam("requester_id")).order_by(User.id))
+_users = User.__table__.c
+_OTHER_CAPTAINS = (select(_users.email).where(_users.company_id == bindparam("company_id"), _users.role == "captain",
+                                              _users.active, _users.id != bindparam("requester_id"))
+                   .order_by(_users.id))
 
 
 def notify(event, debit):
@@ -56,8 +58,8 @@ def _add(event, debit, known, notices):
     recipients = []
     if audience in ("captains", "both"):
         if "captains" not in known:
-            known["captains"] = db.session.scalars(_OTHER_CAPTAINS, {"company_id": company.id,
-                                                                     "requester_id": requester.id}).all()
+            known["captains"] = db.session.connection().scalars(
+                _OTHER_CAPTAINS, {"company_id": company.id, "requester_id": requester.id}).all()
         recipients += known["captains"]
     if audience in ("requester", "both") and requester.active:
         recipients.append(requester.email)

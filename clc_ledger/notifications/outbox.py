@@ -145,7 +145,7 @@ def enqueue_notices(notices):
                      "snapshot": _plain(notice.values), "status": "pending", "attempts": 0,
                      "next_attempt_at": now, "created_at": now})
     if rows:
-        db.session.execute(_insert_notice_statement(), rows)
+        db.session.connection().execute(_insert_notice_statement(), rows)
     return len(rows)
 
 
