@@ -54,6 +54,11 @@ class Blueprint(SmorestBlueprint):
         super().__init__(*args, **kwargs)
         self.before_request(authenticate)
 
+    def arguments(self, schema, *args, **kwargs):
+        # One schema instance per view, made here: given a class, webargs would build one
+        # (deep-copying its fields) on every request.
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
 
 def public(view):
     """Mark a view as reachable without a token."""

@@ -32,7 +32,6 @@ DEFAULTS = {
     # Session cookies are Secure unless testing, debugging or served over plain http
     # (CLC_BASE_URL); None means decide so, True/False forces it.
     "CLC_SECURE_COOKIES": None,
-    "SQLALCHEMY_SESSION_OPTIONS": {"expire_on_commit": False},
     # flask-smorest
     "API_TITLE": "CLC Ledger API",
     "API_VERSION": "v1",

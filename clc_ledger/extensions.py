@@ -18,7 +18,11 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+# Objects stay readable after their transaction commits: a service returns what it wrote
+# and the response is dumped from memory, not read back (Flask-SQLAlchemy takes session
+# options here only, not from the app's config).
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION),
+                session_options={"expire_on_commit": False})
 migrate = Migrate()
 api = Api()
 babel = Babel()

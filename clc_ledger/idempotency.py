@@ -5,6 +5,7 @@ The key is inserted before the creation, in the same transaction, so two concurr
 requests with one key cannot both create: the loser waits on the unique index, fails,
 and is retried, finding the winner's stored response.
 """
+import functools
 import hashlib
 import json
 
@@ -24,8 +25,10 @@ def fingerprint(body):
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def create_once(create, dump, body, status=201):
-    """Run `create()` once per Idempotency-Key; the JSON response of dump(result)."""
+def create_once(create, schema, body, status=201):
+    """Run `create()` once per Idempotency-Key; the JSON response of `schema` (a marshmallow
+    Schema class) dumping the result."""
+    dump = _instance(schema).dump
     key = request.headers.get("Idempotency-Key", "").strip()
     replayed = False
     if not key:
@@ -39,6 +42,11 @@ def create_once(create, dump, body, status=201):
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+@functools.lru_cache(maxsize=None)
+def _instance(schema):
+    return schema()  # built once: a schema's construction deep-copies its fields
 
 
 @transactional

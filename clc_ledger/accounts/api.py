@@ -56,7 +56,7 @@ class Companies(MethodView):
     @blp.response(201, CompanyOut)
     def post(self, data):
         """Create a company (admin)."""
-        return create_once(lambda: services.create_company(**data), CompanyOut().dump, data)
+        return create_once(lambda: services.create_company(**data), CompanyOut, data)
 
 
 @blp.route("/companies/<int:company_id>")
@@ -80,7 +80,7 @@ class Users(MethodView):
     @blp.response(201, UserOut)
     def post(self, data):
         """Give a person access to a company (admin)."""
-        return create_once(lambda: services.create_user(**data), UserOut().dump, data)
+        return create_once(lambda: services.create_user(**data), UserOut, data)
 
 
 @blp.route("/users/<int:user_id>")

@@ -269,8 +269,11 @@ def issue_token(user_id):
     return token, record
 
 
+_TOKEN = select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))  # every API request asks
+
+
 def user_for_token(token):
-    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    record = db.session.scalar(_TOKEN, {"token_hash": _digest(token)})
     if record is None or record.revoked_at is not None or record.expires_at <= utcnow_real():
         return None
     return record.user if record.user.active else None

@@ -18,7 +18,7 @@ class DebitDisputes(MethodView):
     def post(self, data, debit_id):
         """Dispute a posted debit ("refute a charge", captain)."""
         return create_once(lambda: services.open_dispute(debit_id, captain_id=g.user.id, reason=data["reason"]),
-                           DisputeOut().dump, data)
+                           DisputeOut, data)
 
 
 @blp.route("/disputes")

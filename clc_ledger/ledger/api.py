@@ -20,7 +20,7 @@ class SalesOrders(MethodView):
     def post(self, data):
         """Book a sales order (admin). It is `booked` until invoiced and activated."""
         return create_once(lambda: sales_orders.view_of(sales_orders.book_sales_order(**data, actor_id=g.user.id)),
-                           SalesOrderOut().dump, data)
+                           SalesOrderOut, data)
 
 
 @blp.route("/sales-orders/<so_number>")
@@ -81,7 +81,7 @@ class Debits(MethodView):
     @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string"}}])
     def post(self, data):
         """Request a debit. Pending (credits held) if the company requires captain approval, else posted."""
-        return create_once(lambda: debits.request_debit(requester_id=g.user.id, **data), DebitOut().dump, data)
+        return create_once(lambda: debits.request_debit(requester_id=g.user.id, **data), DebitOut, data)
 
 
 @blp.route("/debits/<int:debit_id>")
