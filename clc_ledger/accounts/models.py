@@ -43,7 +43,9 @@ class User(db.Model):
     # Bumped on logout and password change: browser sessions carrying an older value die.
     session_epoch = db.Column(db.Integer, nullable=False, default=0)
 
-    company = db.relationship(Company, lazy="joined")
+    # Loaded when asked for: the API and pages work from company_id, and every request
+    # loads its user (a join here would cost each of them).
+    company = db.relationship(Company)
 
     @property
     def is_admin(self):

@@ -8,7 +8,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from babel import Locale, UnknownLocaleError
 from flask import current_app
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import lazyload
 
 from .. import clock
 from ..db import transactional, utcnow_real
@@ -118,7 +117,7 @@ def lock_company(company_id):
 
 
 _USER_AND_LOCKED_COMPANY = (select(User, Company).join(Company, User.company_id == Company.id)
-                            .where(User.id == bindparam("user_id")).options(lazyload(User.company))
+                            .where(User.id == bindparam("user_id"))
                             .with_for_update(of=Company).execution_options(populate_existing=True))
 
 
