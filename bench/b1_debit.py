@@ -6,8 +6,9 @@ database. Target: throughput ratio service / raw >= 0.25 on SQLite and PostgreSQ
 The raw baseline is the database's own limit for this work: the DB-API cursor, the company
 row locked (FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite), the spendable SOs read,
 the debit, its allocation and ledger entry (hash computed) inserted, the SO's balance and
-the chain head updated, two outbox rows (template and JSON snapshot, as the service writes
-them; rendered at delivery) inserted, commit.
+the chain head updated, the captains and the balance left read for the notices, two outbox
+rows (template and JSON snapshot, as the service writes them; rendered at delivery)
+inserted, commit.
 """
 import json
 import uuid
@@ -76,10 +77,14 @@ class Raw:
         cursor.execute(_sql(d, "SELECT email FROM users WHERE company_id = ? AND role = 'captain' AND active "
                                "AND id <> ? ORDER BY id"), (company_id, member_id))
         captains = [row[0] for row in cursor.fetchall()]
+        # The balance left, which the notices show: every SO of the company, as the service reads it.
+        cursor.execute(_sql(d, "SELECT status, expires_on, balance, held FROM sales_orders WHERE company_id = ?"),
+                       (company_id,))
+        remaining = sum(balance - held for _status, _expires, balance, held in cursor.fetchall())
         snapshot = {"company": {"name": "Bench"}, "requester": {"username": "member"},
                     "debit": {"id": debit_id, "amount": amount, "category": "exam_voucher",
                               "description": description, "reason": None},
-                    "remaining": 0, "allocations": [[so_number, amount]]}
+                    "remaining": remaining, "allocations": [[so_number, amount]]}
         for event, to in (("debit_posted_without_approval", captains), ("debit_posted", ["member@example.com"])):
             cursor.execute(_sql(d, "INSERT INTO outbox_messages (message_id, dedupe_key, recipients, template, "
                                    "locale, snapshot, status, attempts, next_attempt_at, created_at) "
