@@ -18,7 +18,7 @@ from fpdf import FPDF  # here, not in the job: importing it takes ~0.2 s
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import i18n
-from ..i18n import _m, _mn
+from ..i18n import _m, _mn, lazy_m
 from ..money import credits_str, format_clc, format_usd, usd_str
 
 CSV_COLUMNS = ("date", "type", "sales_order", "description", "amount", "running_balance",
@@ -35,29 +35,31 @@ def _jinja():
 
 # --- labels --------------------------------------------------------------------------------
 
+KIND_LABELS = {
+    "activation": lazy_m("Activation"),
+    "debit": lazy_m("Debit"),
+    "reversal": lazy_m("Reversal"),
+    "expiry": lazy_m("Expiry"),
+    "reissue_out": lazy_m("Reissued out"),
+    "reissue_in": lazy_m("Reissued in"),
+    "hold": lazy_m("Hold for a pending debit"),
+    "release": lazy_m("Release of a hold"),
+}
+STATUS_LABELS = {
+    "booked": lazy_m("Booked"),
+    "invoiced": lazy_m("Invoiced"),
+    "active": lazy_m("Active"),
+    "expired": lazy_m("Expired"),
+    "closed": lazy_m("Closed (reissued)"),
+}
+
+
 def kind_label(kind):
-    labels = {
-        "activation": _m("Activation"),
-        "debit": _m("Debit"),
-        "reversal": _m("Reversal"),
-        "expiry": _m("Expiry"),
-        "reissue_out": _m("Reissued out"),
-        "reissue_in": _m("Reissued in"),
-        "hold": _m("Hold for a pending debit"),
-        "release": _m("Release of a hold"),
-    }
-    return labels.get(kind, kind)
+    return str(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 def status_label(status):
-    labels = {
-        "booked": _m("Booked"),
-        "invoiced": _m("Invoiced"),
-        "active": _m("Active"),
-        "expired": _m("Expired"),
-        "closed": _m("Closed (reissued)"),
-    }
-    return labels.get(status, status)
+    return str(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 def expiring_line(line, fmt):
@@ -78,17 +80,23 @@ def _description(line):
 # --- the context every format shares ----------------------------------------------------
 
 class Formatter:
-    """Babel formatting for one locale."""
+    """Babel formatting for one locale, cheap enough for a statement's hundred amounts: Babel
+    formats one amount of each shape (sign and number of digits), and every amount of that
+    shape is written into it digit by digit; each day is formatted once."""
 
     def __init__(self, locale):
         self.locale = locale or "en_US"
+        self._shapes = {}
+        self._days = {}
 
     def day(self, value, format="medium"):
         if value is None:
             return ""
-        if isinstance(value, str):
-            value = date.fromisoformat(value)
-        return format_date(value, format=format, locale=self.locale)
+        key = (value, format)
+        if key not in self._days:
+            day = date.fromisoformat(value) if isinstance(value, str) else value
+            self._days[key] = format_date(day, format=format, locale=self.locale)
+        return self._days[key]
 
     def long_day(self, value):
         return self.day(value, "long")
@@ -97,10 +105,21 @@ class Formatter:
         return format_skeleton("yMMMM", date.fromisoformat(first_day), locale=self.locale)
 
     def clc(self, hundredths):
-        return format_clc(hundredths, self.locale)
+        return self._amount(format_clc, hundredths, f"{abs(int(hundredths)):03d}")  # "0.05 CLC": 3 digits
 
     def usd(self, hundredths):
-        return format_usd(hundredths, self.locale)
+        return self._amount(format_usd, hundredths, str(abs(int(hundredths))))  # 0.05 CLC = "$5.00"
+
+    def _amount(self, babel_format, hundredths, digits):
+        """babel_format(hundredths), by the text Babel gives an amount of as many digits, all 1s."""
+        key = (babel_format, hundredths < 0, len(digits))
+        shape = self._shapes.get(key)
+        if shape is None:
+            sample = int("1" * len(digits)) * (-1 if hundredths < 0 else 1)
+            shape = self._shapes[key] = babel_format(sample, self.locale).split("1")
+        if len(shape) != len(digits) + 1:  # a "1" that is not a digit (in a currency sign?)
+            return babel_format(hundredths, self.locale)
+        return "".join([part + digit for part, digit in zip(shape, digits)]) + shape[-1]
 
     def both(self, hundredths):
         return f"{self.clc(hundredths)} ({self.usd(hundredths)})"
@@ -113,9 +132,10 @@ def context(statement):
     """What the templates and the PDF show; call inside i18n.in_locale(locale)."""
     content = statement.content
     fmt = Formatter(content["company"]["locale"])
-    entries = [dict(line, kind_label=kind_label(line["kind"]), text=_description(line), day=fmt.day(line["date"]))
+    kinds = {kind: kind_label(kind) for kind in {line["kind"] for line in content["entries"] + content["reservations"]}}
+    entries = [dict(line, kind_label=kinds[line["kind"]], text=_description(line), day=fmt.day(line["date"]))
                for line in content["entries"]]
-    reservations = [dict(line, kind_label=kind_label(line["kind"]), text=line["description"],
+    reservations = [dict(line, kind_label=kinds[line["kind"]], text=line["description"],
                          day=fmt.day(line["date"])) for line in content["reservations"]]
     sales_orders = [dict(line, status_label=status_label(line["status"]), expires=fmt.day(line["expires_on"]),
                          days=fmt.number(line["days_left"])) for line in content["sales_orders"]]
@@ -149,10 +169,12 @@ def _locale_of(statement):
 
 def render_html(statement, *, email=False):
     with i18n.in_locale(_locale_of(statement)):
-        ctx = context(statement)
-        ctx["email"] = email
-        ctx["lang"] = i18n.language_of(_locale_of(statement))
-        return _jinja().get_template("statements/statement.html").render(**ctx)
+        return _html(statement, context(statement), email=email)
+
+
+def _html(statement, ctx, *, email):
+    return _jinja().get_template("statements/statement.html").render(
+        **ctx, email=email, lang=i18n.language_of(_locale_of(statement)))
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -518,9 +540,8 @@ def attachment_names(statement):
 
 def statement_email(statement):
     """Subject, text, HTML and attachments (filename, bytes, mimetype) of a statement email."""
-    locale = _locale_of(statement)
-    with i18n.in_locale(locale):
-        ctx = context(statement)
+    with i18n.in_locale(_locale_of(statement)):
+        ctx = context(statement)  # once for the text, the HTML and the PDF
         fmt = ctx["fmt"]
         subject = _m("Your Cisco Learning Credits statement for %(month)s – %(company)s",
                      month=ctx["month"], company=ctx["company_name"])
@@ -542,12 +563,12 @@ def statement_email(statement):
             lines.append("")
         lines.append(_m("The full statement is attached as PDF and CSV."))
         text = "\n".join(lines) + "\n"
-    html = render_html(statement, email=True)
+        html = _html(statement, ctx, email=True)
+        pdf = _pdf(statement, ctx)
     pdf_name, csv_name = attachment_names(statement)
     return {
         "subject": subject,
         "text": text,
         "html": html,
-        "attachments": [(pdf_name, render_pdf(statement), "application/pdf"),
-                        (csv_name, render_csv(statement), "text/csv")],
+        "attachments": [(pdf_name, pdf, "application/pdf"), (csv_name, render_csv(statement), "text/csv")],
     }
