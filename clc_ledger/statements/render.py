@@ -80,29 +80,22 @@ def _description(line):
 # --- the context every format shares ----------------------------------------------------
 
 class Formatter:
-    """Babel formatting for one locale, cheap enough for a statement's hundred amounts: Babel
-    formats one amount of each shape (sign and number of digits), and every amount of that
-    shape is written into it digit by digit; each day is formatted once."""
+    """Babel formatting for one locale, cheap enough for a job's thousands of statements: days,
+    months and numbers are formatted once per locale and process (a month's statements share
+    their days), and amounts are written into the text Babel gives for one amount of the same
+    shape (sign and number of digits)."""
 
     def __init__(self, locale):
         self.locale = locale or "en_US"
-        self._shapes = {}
-        self._days = {}
 
     def day(self, value, format="medium"):
-        if value is None:
-            return ""
-        key = (value, format)
-        if key not in self._days:
-            day = date.fromisoformat(value) if isinstance(value, str) else value
-            self._days[key] = format_date(day, format=format, locale=self.locale)
-        return self._days[key]
+        return "" if value is None else _formatted_day(self.locale, value, format)
 
     def long_day(self, value):
         return self.day(value, "long")
 
     def month(self, first_day):
-        return format_skeleton("yMMMM", date.fromisoformat(first_day), locale=self.locale)
+        return _formatted_month(self.locale, first_day)
 
     def clc(self, hundredths):
         return self._amount(format_clc, hundredths, f"{abs(int(hundredths)):03d}")  # "0.05 CLC": 3 digits
@@ -111,21 +104,39 @@ class Formatter:
         return self._amount(format_usd, hundredths, str(abs(int(hundredths))))  # 0.05 CLC = "$5.00"
 
     def _amount(self, babel_format, hundredths, digits):
-        """babel_format(hundredths), by the text Babel gives an amount of as many digits, all 1s."""
-        key = (babel_format, hundredths < 0, len(digits))
-        shape = self._shapes.get(key)
-        if shape is None:
-            sample = int("1" * len(digits)) * (-1 if hundredths < 0 else 1)
-            shape = self._shapes[key] = babel_format(sample, self.locale).split("1")
-        if len(shape) != len(digits) + 1:  # a "1" that is not a digit (in a currency sign?)
-            return babel_format(hundredths, self.locale)
-        return "".join([part + digit for part, digit in zip(shape, digits)]) + shape[-1]
+        shape = _amount_shape(babel_format, self.locale, hundredths < 0, len(digits))
+        return shape.format(*digits) if shape else babel_format(hundredths, self.locale)
 
     def both(self, hundredths):
         return f"{self.clc(hundredths)} ({self.usd(hundredths)})"
 
     def number(self, value):
-        return "" if value is None else format_decimal(value, locale=self.locale)
+        return "" if value is None else _formatted_number(self.locale, value)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_day(locale, value, format):
+    return format_date(date.fromisoformat(value) if isinstance(value, str) else value, format=format, locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def _formatted_month(locale, first_day):
+    return format_skeleton("yMMMM", date.fromisoformat(first_day), locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_number(locale, value):
+    return format_decimal(value, locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def _amount_shape(babel_format, locale, negative, length):
+    """The text babel_format gives an amount of `length` digits, all 1s, with a "{}" for each
+    digit; False if a "1" there is not a digit (in a currency sign?): Babel then does each."""
+    sample = babel_format(int("1" * length) * (-1 if negative else 1), locale)
+    if sample.count("1") != length:
+        return False
+    return sample.replace("{", "{{").replace("}", "}}").replace("1", "{}")
 
 
 def context(statement):
@@ -133,12 +144,17 @@ def context(statement):
     content = statement.content
     fmt = Formatter(content["company"]["locale"])
     kinds = {kind: kind_label(kind) for kind in {line["kind"] for line in content["entries"] + content["reservations"]}}
-    entries = [dict(line, kind_label=kinds[line["kind"]], text=_description(line), day=fmt.day(line["date"]))
+    # Each amount is formatted here once, for the HTML and the PDF alike.
+    entries = [dict(line, kind_label=kinds[line["kind"]], text=_description(line), day=fmt.day(line["date"]),
+                    amount_clc=fmt.clc(line["amount"]), amount_usd=fmt.usd(line["amount"]),
+                    running_clc=fmt.clc(line["running_balance"]), running_usd=fmt.usd(line["running_balance"]))
                for line in content["entries"]]
     reservations = [dict(line, kind_label=kinds[line["kind"]], text=line["description"],
                          day=fmt.day(line["date"])) for line in content["reservations"]]
     sales_orders = [dict(line, status_label=status_label(line["status"]), expires=fmt.day(line["expires_on"]),
-                         days=fmt.number(line["days_left"])) for line in content["sales_orders"]]
+                         days=fmt.number(line["days_left"]), balance_clc=fmt.clc(line["balance"]),
+                         balance_usd=fmt.usd(line["balance"]), held_clc=fmt.clc(line["held"]),
+                         held_usd=fmt.usd(line["held"])) for line in content["sales_orders"]]
     movements = content["closing_balance"] - content["opening_balance"]
     return {
         "statement": statement,
@@ -320,10 +336,6 @@ RULE_COLOR = (200, 200, 200)
 
 def _pdf_blocks(ctx):
     fmt = ctx["fmt"]
-
-    def two_lines(hundredths):
-        return f"{fmt.clc(hundredths)}\n{fmt.usd(hundredths)}"
-
     blocks = [
         _Paragraph(_m("Statement of Cisco Learning Credits"), 15, bold=True),
         _Paragraph(ctx["company_name"], 12, bold=True),
@@ -343,8 +355,9 @@ def _pdf_blocks(ctx):
     if ctx["entries"]:
         header = (_m("Date"), _m("Type"), _m("Sales order"), _m("Description"), _m("Amount"), _m("Running balance"))
         blocks.append(_Table(MOVEMENT_COLUMNS, [
-            _Row((line["day"], line["kind_label"], line["so_number"], line["text"], two_lines(line["amount"]),
-                  two_lines(line["running_balance"]))) for line in ctx["entries"]], header))
+            _Row((line["day"], line["kind_label"], line["so_number"], line["text"],
+                  f"{line['amount_clc']}\n{line['amount_usd']}", f"{line['running_clc']}\n{line['running_usd']}"))
+            for line in ctx["entries"]], header))
     else:
         blocks.append(_Paragraph(_m("No movements this month."), 10))
 
@@ -355,7 +368,8 @@ def _pdf_blocks(ctx):
         expiring_soon = _m("Expiring soon")
         blocks.append(_Table(SALES_ORDER_COLUMNS, [
             _Row((line["so_number"], line["status_label"] + ("\n" + expiring_soon if line["expiring_soon"] else ""),
-                  two_lines(line["balance"]), two_lines(line["held"]), line["expires"], line["days"]),
+                  f"{line['balance_clc']}\n{line['balance_usd']}", f"{line['held_clc']}\n{line['held_usd']}",
+                  line["expires"], line["days"]),
                  highlight=line["expiring_soon"]) for line in ctx["sales_orders"]], header))
     else:
         blocks.append(_Paragraph(_m("No sales orders."), 10))
