@@ -243,13 +243,20 @@ def _latin1(text):
     return str(text).translate(_LATIN1_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
 
 
-def _core_font_shows(texts):
-    try:
-        for text in texts:
-            text.translate(_LATIN1_REPLACEMENTS).encode("latin-1")
-    except UnicodeEncodeError:
-        return False
-    return True
+def _in_core_font(texts):
+    """{text: as the core font shows it} if it can show every text, else None."""
+    shown = {}
+    for text in texts:
+        if text.isascii():
+            shown[text] = text
+            continue
+        latin1 = text.translate(_LATIN1_REPLACEMENTS)
+        try:
+            latin1.encode("latin-1")
+        except UnicodeEncodeError:
+            return None
+        shown[text] = latin1
+    return shown
 
 
 def _needs_cjk(texts):
@@ -282,8 +289,9 @@ def _embed_font(pdf, texts):
 def _choose_font(pdf, texts):
     """(family, clean): the core font when it shows every text (nothing to embed), else an
     embedded Unicode font, else the core font with '?' for what it cannot show."""
-    if _core_font_shows(texts):
-        return CORE_FONT, _latin1
+    shown = _in_core_font(texts)
+    if shown is not None:
+        return CORE_FONT, shown.__getitem__
     family = _embed_font(pdf, texts)
     return (family, str) if family else (CORE_FONT, _latin1)
 
@@ -418,6 +426,10 @@ class _Sheet:
     def wrap(self, text, width):
         """`text` as (line, its width) no wider than `width`: broken at spaces, or inside a word
         (Japanese text, a long reference) where it must be; "\\n" starts a new line."""
+        if "\n" not in text:  # most cells: one line that fits
+            text_width = self.width(text)
+            if text_width <= width:
+                return [(text, text_width)]
         lines = []
         for part in text.split("\n"):
             part_width = self.width(part)
@@ -459,9 +471,9 @@ class _Sheet:
         self.y = self.TOP
         return True
 
-    def text_line(self, x, top, line_height, text):
-        # The baseline where fpdf2's cell() puts it: half the line down, plus 0.3 of the font size.
-        self.pdf.text(x, top + line_height / 2 + 0.3 * self.pdf.font_size, text)
+    def baseline(self, top, line_height):
+        # Where fpdf2's cell() puts it: half the line down, plus 0.3 of the font size.
+        return top + line_height / 2 + 0.3 * self.pdf.font_size
 
     def paragraph(self, block):
         self.y += block.space_before
@@ -474,52 +486,49 @@ class _Sheet:
             self.pdf.set_text_color(*block.color)
         for line, _width in lines:
             self.room(height)
-            self.text_line(self.LEFT, self.y, height, line)
+            self.pdf.text(self.LEFT, self.baseline(self.y, height), line)
             self.y += height
         if block.color != (0, 0, 0):
             self.pdf.set_text_color(0)
 
     def table(self, block):
         self.y += block.space_before
-        header = block.header and self._cells(block, block.header, bold=True)
+        header = block.header and self._lay_out(block, block.header, bold=True)
         for number, row in enumerate(block.rows):
-            cells = self._cells(block, row.cells, bold=row.highlight)
+            cells, height = self._lay_out(block, row.cells, bold=row.highlight)
             if header and number == 0:
-                self.room(self._height(block, header) + self._height(block, cells))
-                self._row(block, header, HEADER_FILL, bold=True)
-            elif self.room(self._height(block, cells)) and header:
-                self._row(block, header, HEADER_FILL, bold=True)
-            self._row(block, cells, EXPIRING_FILL if row.highlight else None, bold=row.highlight)
+                self.room(header[1] + height)
+                self._draw(block, *header, HEADER_FILL, bold=True)
+            elif self.room(height) and header:
+                self._draw(block, *header, HEADER_FILL, bold=True)
+            self._draw(block, cells, height, EXPIRING_FILL if row.highlight else None, bold=row.highlight)
 
-    def _cells(self, block, texts, *, bold):
-        """Each cell's lines, wrapped to its column."""
+    def _lay_out(self, block, texts, *, bold):
+        """(each cell's lines, wrapped to its column; the row's height)."""
         cells = []
         for column, text in zip(block.columns, texts, strict=True):
             self.set_font(block.size, bold or column.bold)
             cells.append(self.wrap(self.clean(text), column.width - 2 * self.PAD_X))
-        return cells
+        return cells, max(map(len, cells)) * self.line_height(block.size) + 2 * self.PAD_Y
 
-    def _height(self, block, cells):
-        return max(len(lines) for lines in cells) * self.line_height(block.size) + 2 * self.PAD_Y
-
-    def _row(self, block, cells, fill, *, bold):
-        height = self._height(block, cells)
+    def _draw(self, block, cells, height, fill, *, bold):
+        pdf = self.pdf
         if fill:
-            self.pdf.set_fill_color(*fill)
-            self.pdf.rect(self.LEFT, self.y, self.WIDTH, height, style="F")
-            self.pdf.set_fill_color(0)  # as the text: fpdf2 then writes no colour for each text
+            pdf.set_fill_color(*fill)
+            pdf.rect(self.LEFT, self.y, self.WIDTH, height, style="F")
+            pdf.set_fill_color(0)  # as the text: fpdf2 then writes no colour for each text
         line_height = self.line_height(block.size)
         x = self.LEFT
         for column, lines in zip(block.columns, cells):
             self.set_font(block.size, bold or column.bold)
-            top = self.y + self.PAD_Y
+            baseline = self.baseline(self.y + self.PAD_Y, line_height)
             for line, width in lines:
-                left = x + self.PAD_X if column.align == "L" else x + column.width - self.PAD_X - width
-                self.text_line(left, top, line_height, line)
-                top += line_height
+                pdf.text(x + self.PAD_X if column.align == "L" else x + column.width - self.PAD_X - width,
+                         baseline, line)
+                baseline += line_height
             x += column.width
         self.y += height
-        self.pdf.line(self.LEFT, self.y, self.LEFT + self.WIDTH, self.y)
+        pdf.line(self.LEFT, self.y, self.LEFT + self.WIDTH, self.y)
 
 
 def render_pdf(statement) -> bytes:
