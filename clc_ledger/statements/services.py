@@ -21,9 +21,11 @@ transaction is rolled back and retried, finds the winner's statement and returns
 email is enqueued in the transaction that stores the statement, so one statement means one
 email, whoever issues it.
 """
+import gc
 import logging
 import re
 from collections import defaultdict
+from contextlib import contextmanager
 from email.utils import parseaddr
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -334,6 +336,26 @@ def run_monthly_statements(now):
     month missed while the scheduler was down is caught up). Each statement is committed with
     its email; COMPANIES_PER_TRANSACTION of them at a time, since a commit each cost more
     than a whole statement's queries."""
+    with _garbage_collector_on_new_objects_only():
+        return _run_monthly_statements(now)
+
+
+@contextmanager
+def _garbage_collector_on_new_objects_only():
+    """While the job runs, Python's cyclic garbage collector leaves alone the objects that
+    were there before it (the app's, SQLAlchemy's, Babel's: ~150,000); a full collection
+    walking them all cost ~40 ms, five statements' worth. The job's own are collected as usual."""
+    if gc.get_freeze_count():  # frozen by someone else (a pre-forking server): theirs to undo
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _run_monthly_statements(now):
     last = previous_period(now)
     db.session.rollback()
     due = _due(last)
