@@ -37,6 +37,8 @@ from ..db import transactional
 from ..errors import NotFound, RuleViolation
 from ..extensions import db
 from ..ledger.models import BALANCE_KINDS, HOLD_KINDS, LedgerEntry, SalesOrder
+from ..notifications import outbox
+from . import render
 from .models import Statement
 
 log = logging.getLogger(__name__)
@@ -438,14 +440,10 @@ def statement_dedupe_key(company_id, period):
 
 
 def _enqueue_statement_email(company, statement, recipients):
-    from . import render
-
     if not recipients:
         log.warning("Statement %s of company %s has no recipients; stored, not emailed.",
                     statement.period, company.id)
         return
-    from ..notifications import outbox
-
     message = render.statement_email(statement)
     outbox.enqueue(to=recipients, subject=message["subject"], text=message["text"], html=message["html"],
                    attachments=message["attachments"],
