@@ -462,8 +462,9 @@ class _Sheet:
         return len(word)
 
     def room(self, height):
-        """Go on a new page unless `height` mm fit on this one; True if it did. What is
-        taller than a page starts at the top of one and is cut at its foot."""
+        """Go on a new page unless `height` mm fit on this one; True if it did. Something
+        taller than a page just starts at the top of one (no row is: a description has at
+        most 500 characters, ~130 mm of Japanese in its column)."""
         if self.y + height <= self.BOTTOM or self.y == self.TOP:
             return False
         self.pdf.add_page()

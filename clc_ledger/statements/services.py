@@ -17,9 +17,9 @@ What a statement states
   the period end are flagged "expiring soon".
 
 Exactly once: the (company_id, period) unique constraint decides races; the loser's
-transaction is rolled back and retried, finds the winner's statement and returns it. The
-email is enqueued in the transaction that stores the statement, so one statement means one
-email, whoever issues it.
+transaction is rolled back and retried (the job's, of ten companies, one statement at a
+time), finds the winner's statement and returns it. The email is enqueued in the
+transaction that stores the statement, so one statement means one email, whoever issues it.
 """
 import gc
 import logging
@@ -336,8 +336,8 @@ def run_monthly_statements(now):
     """The `monthly-statements` job: for each company, the month before `now` (program time
     zone) and any earlier month since its first ledger entry that has no statement yet (a
     month missed while the scheduler was down is caught up). Each statement is committed with
-    its email; COMPANIES_PER_TRANSACTION of them at a time, since a commit each cost more
-    than a whole statement's queries."""
+    its email, COMPANIES_PER_TRANSACTION companies' at a time: a transaction of its own cost
+    each statement ~1 ms on PostgreSQL (pool check-out and ping, commit, reset)."""
     with _garbage_collector_on_new_objects_only():
         return _run_monthly_statements(now)
 
