@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from clc_ledger.extensions import db
+from clc_ledger.money import format_clc, format_usd
 from clc_ledger.notifications.models import OutboxMessage
 from clc_ledger.statements import render
 
@@ -99,3 +100,13 @@ def test_a_locale_without_a_translation_gets_english_text_with_its_own_formats(a
     html = render.render_html(statement)
     assert "Statement of Cisco Learning Credits" in html
     assert "1.234,50 CLC" in html and "1 de março de 2026" in html
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "fr_FR", "ja_JP", "pt_BR", "en_IN", "de_CH", "nl_NL", "ar_EG",
+                                    "he_IL", "sv_SE", "hi_IN"])
+def test_the_statement_formatter_writes_every_amount_as_babel_does(locale):
+    # It asks Babel once per shape of amount (sign, number of digits) and fills in the digits.
+    fmt = render.Formatter(locale)
+    for hundredths in (0, 1, -1, 5, 99, 100, -100, 1234, -6550, 123450, 1_000_000_07, -10**12, 10**15):
+        assert fmt.clc(hundredths) == format_clc(hundredths, locale), hundredths
+        assert fmt.usd(hundredths) == format_usd(hundredths, locale), hundredths
