@@ -21,11 +21,9 @@ transaction is rolled back and retried (the job's, of ten companies, one stateme
 time), finds the winner's statement and returns it. The email is enqueued in the
 transaction that stores the statement, so one statement means one email, whoever issues it.
 """
-import gc
 import logging
 import re
 from collections import defaultdict
-from contextlib import contextmanager
 from email.utils import parseaddr
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -338,26 +336,6 @@ def run_monthly_statements(now):
     month missed while the scheduler was down is caught up). Each statement is committed with
     its email, COMPANIES_PER_TRANSACTION companies' at a time: a transaction of its own cost
     each statement ~1 ms on PostgreSQL (pool check-out and ping, commit, reset)."""
-    with _garbage_collector_on_new_objects_only():
-        return _run_monthly_statements(now)
-
-
-@contextmanager
-def _garbage_collector_on_new_objects_only():
-    """While the job runs, Python's cyclic garbage collector leaves alone the objects that
-    were there before it (the app's, SQLAlchemy's, Babel's: ~150,000); a full collection
-    walking them all cost ~40 ms, five statements' worth. The job's own are collected as usual."""
-    if gc.get_freeze_count():  # frozen by someone else (a pre-forking server): theirs to undo
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-def _run_monthly_statements(now):
     last = previous_period(now)
     db.session.rollback()
     due = _due(last)
