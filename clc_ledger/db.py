@@ -123,12 +123,10 @@ def transactional(fn=None, *, retry_on_integrity=False):
 def adopt(*objects):
     """Objects whose rows were just written with Core statements (every column set, primary
     keys from RETURNING) join the session as if loaded: nothing is read back or flushed.
-    Related objects among `objects` come in together (pass the parent first)."""
+    Related objects come in together: all are made detached before any is added."""
     for obj in objects:
         make_transient_to_detached(obj)
-    db.session.add(objects[0])
-    for obj in objects[1:]:
-        db.session.add(obj)
+    db.session.add_all(objects)
     db.session.info.setdefault(ADOPTED, []).extend(objects)
 
 

@@ -73,19 +73,8 @@ def enqueue(*, to, subject, text, html=None, attachments=(), dedupe_key=None):
         existing = _by_dedupe_key(dedupe_key)
         if existing is not None:
             return existing
-    now = clock.now()
-    values = dict(
-        message_id=make_msgid(domain=_mail_domain()),
-        dedupe_key=dedupe_key,
-        recipients=recipients,
-        subject=" ".join(str(subject).split())[:998],
-        text_body=text,
-        html_body=html,
-        status="pending",
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
+    values = _new_message(recipients, dedupe_key, subject=" ".join(str(subject).split())[:998], text_body=text,
+                          html_body=html)
     parts = [_attachment_parts(attachment) for attachment in attachments]
     if upsert:
         return _insert_once(values, parts)
@@ -112,6 +101,29 @@ def enqueue(*, to, subject, text, html=None, attachments=(), dedupe_key=None):
 _UPSERT_DIALECTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
+def _new_message(recipients, dedupe_key, **content):
+    """The columns of a message as it enters the outbox: pending, never tried, due now."""
+    now = clock.now()
+    return dict(message_id=make_msgid(domain=_mail_domain()), dedupe_key=dedupe_key, recipients=recipients,
+                status="pending", attempts=0, next_attempt_at=now, created_at=now, **content)
+
+
+def _insert_unless_queued():
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING for this database, built once per
+    dialect: a debit's notices are on its hot path, and building the statement costs more
+    than running it."""
+    dialect = db.session.get_bind().dialect.name
+    statement = _UPSERT_STATEMENTS.get(dialect)
+    if statement is None:
+        statement = _UPSERT_STATEMENTS[dialect] = (
+            _UPSERT_DIALECTS[dialect](OutboxMessage)
+            .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key]))
+    return statement
+
+
+_UPSERT_STATEMENTS = {}
+
+
 def enqueue_notice(template, locale, *, to, dedupe_key, **values):
     """Add the notice `templates/mail/<template>.*` to the outbox in the CURRENT transaction.
 
@@ -133,35 +145,17 @@ class Notice(NamedTuple):
 
 def enqueue_notices(notices):
     """enqueue_notice for several at once, in one statement; returns how many had recipients."""
-    now = clock.now()
     rows = []
     for notice in notices:
         recipients = _recipients(notice.to)
         if not recipients:
             log.info("Not enqueued (no recipients): %s", notice.dedupe_key)
             continue
-        rows.append({"message_id": make_msgid(domain=_mail_domain()), "dedupe_key": notice.dedupe_key,
-                     "recipients": recipients, "template": notice.template, "locale": notice.locale,
-                     "snapshot": _plain(notice.values), "status": "pending", "attempts": 0,
-                     "next_attempt_at": now, "created_at": now})
+        rows.append(_new_message(recipients, notice.dedupe_key, template=notice.template, locale=notice.locale,
+                                 snapshot=_plain(notice.values)))
     if rows:
-        db.session.connection().execute(_insert_notice_statement(), rows)
+        db.session.connection().execute(_insert_unless_queued(), rows)
     return len(rows)
-
-
-def _insert_notice_statement():
-    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING, built once per dialect: a debit's
-    notices are on its hot path, and building the statement costs more than running it."""
-    dialect = db.session.get_bind().dialect.name
-    statement = _NOTICE_INSERTS.get(dialect)
-    if statement is None:
-        statement = _NOTICE_INSERTS[dialect] = (
-            _UPSERT_DIALECTS[dialect](OutboxMessage.__table__)
-            .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key]))
-    return statement
-
-
-_NOTICE_INSERTS = {}
 
 
 def _plain(value):
@@ -180,8 +174,7 @@ def _insert_once(values, parts):
     """One round trip instead of look-up, savepoint, insert, release: INSERT ... ON CONFLICT
     (dedupe_key) DO NOTHING. A concurrent transaction holding the same key makes PostgreSQL
     wait for it and then do nothing, as the unique key did before; then theirs is returned."""
-    statement = (_UPSERT_DIALECTS[db.session.get_bind().dialect.name](OutboxMessage).values(**values)
-                 .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key]).returning(OutboxMessage))
+    statement = _insert_unless_queued().values(**values).returning(OutboxMessage)
     message = db.session.scalars(statement).one_or_none()
     if message is None:
         existing = _by_dedupe_key(values["dedupe_key"])
