@@ -384,10 +384,6 @@ def get_statement(company, period):
 
 # --- email -------------------------------------------------------------------------------
 
-_RECIPIENT_USERS = (select(User.email)
-                    .where(User.company_id == bindparam("company_id"), User.active.is_(True),
-                           User.role.in_(RECIPIENT_ROLES))
-                    .order_by(User.id))
 _RECIPIENT_USERS_OF_MANY = (select(User.company_id, User.email)
                             .where(User.company_id.in_(bindparam("company_ids", expanding=True)),
                                    User.active.is_(True), User.role.in_(RECIPIENT_ROLES))
@@ -397,7 +393,8 @@ _RECIPIENT_USERS_OF_MANY = (select(User.company_id, User.email)
 def statement_recipients(company):
     """The company's statement recipients, then its active observers and captains; each
     address once (compared without case), in that order."""
-    return _statement_recipients(company, db.session.scalars(_RECIPIENT_USERS, {"company_id": company.id}).all())
+    users = db.session.execute(_RECIPIENT_USERS_OF_MANY, {"company_ids": [company.id]})
+    return _statement_recipients(company, [email for _company_id, email in users])
 
 
 def _statement_recipients(company, user_emails):
