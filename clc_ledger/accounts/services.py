@@ -268,14 +268,15 @@ def issue_token(user_id):
     return token, record
 
 
-_TOKEN = select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))  # every API request asks
+# Every API request asks, so the whole test is one prebuilt statement loading one object.
+_USER_OF_LIVE_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id)
+                       .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
+                              ApiToken.expires_at > bindparam("now"), User.active))
 
 
 def user_for_token(token):
-    record = db.session.scalar(_TOKEN, {"token_hash": _digest(token)})
-    if record is None or record.revoked_at is not None or record.expires_at <= utcnow_real():
-        return None
-    return record.user if record.user.active else None
+    """The active user holding this unrevoked, unexpired token; None otherwise."""
+    return db.session.scalar(_USER_OF_LIVE_TOKEN, {"token_hash": _digest(token), "now": utcnow_real()})
 
 
 @transactional
