@@ -39,12 +39,29 @@ def pick(size, tiny, small, full):
 # --- databases -----------------------------------------------------------------------------
 
 def pg_available(url=None):
+    """Whether the bench database answers; created on first use when the server does
+    (a fresh machine has the server but not this database)."""
     url = url or PG_URL
     try:
         import psycopg
 
         with psycopg.connect(normalize_url(url), connect_timeout=3):
             return True
+    except Exception:
+        return _create_pg_database(url)
+
+
+def _create_pg_database(url):
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    target = make_url(normalize_url(url))
+    try:
+        admin_url = target.set(database="postgres").render_as_string(hide_password=False)
+        with psycopg.connect(admin_url, connect_timeout=3, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{target.database}"')
+        print(f"Created the bench database {target.database}")
+        return True
     except Exception:
         return False
 
