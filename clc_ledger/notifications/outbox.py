@@ -39,7 +39,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
-from ..db import transactional, utcnow_real
+from ..db import adopt, transactional, utcnow_real
 from ..extensions import db
 from .models import OutboxAttachment, OutboxMessage
 
@@ -73,9 +73,7 @@ def enqueue(*, to, subject, text, html=None, attachments=(), dedupe_key=None):
         existing = _by_dedupe_key(dedupe_key)
         if existing is not None:
             return existing
-    values = _new_message(recipients, dedupe_key, subject=" ".join(str(subject).split())[:998], text_body=text,
-                          html_body=html)
-    parts = [_attachment_parts(attachment) for attachment in attachments]
+    values, parts = _email_row(recipients, subject, text, html, attachments, dedupe_key)
     if upsert:
         return _insert_once(values, parts)
     message = OutboxMessage(**values)
@@ -108,16 +106,25 @@ def _new_message(recipients, dedupe_key, **content):
                 status="pending", attempts=0, next_attempt_at=now, created_at=now, **content)
 
 
-def _insert_unless_queued():
-    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING for this database, built once per
-    dialect: a debit's notices are on its hot path, and building the statement costs more
-    than running it."""
-    dialect = db.session.get_bind().dialect.name
-    statement = _UPSERT_STATEMENTS.get(dialect)
+def _email_row(recipients, subject, text, html, attachments, dedupe_key):
+    """(the message's columns, its attachments as (filename, bytes, mimetype))."""
+    values = _new_message(recipients, dedupe_key, subject=" ".join(str(subject).split())[:998], text_body=text,
+                          html_body=html)
+    return values, [_attachment_parts(attachment) for attachment in attachments]
+
+
+def _insert_unless_queued(returning=False):
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING for this database (RETURNING the new
+    rows' dedupe_key and id, if asked), built once per dialect: a debit's notices are on its
+    hot path, and building the statement costs more than running it."""
+    key = (db.session.get_bind().dialect.name, returning)
+    statement = _UPSERT_STATEMENTS.get(key)
     if statement is None:
-        statement = _UPSERT_STATEMENTS[dialect] = (
-            _UPSERT_DIALECTS[dialect](OutboxMessage)
-            .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key]))
+        table = OutboxMessage.__table__
+        statement = _UPSERT_DIALECTS[key[0]](table).on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
+        if returning:
+            statement = statement.returning(table.c.dedupe_key, table.c.id)
+        _UPSERT_STATEMENTS[key] = statement
     return statement
 
 
@@ -170,21 +177,63 @@ def _plain(value):
     raise TypeError(f"not a plain value for a notice snapshot: {value!r}")
 
 
+class Email(NamedTuple):
+    """An email rendered already, for enqueue_emails."""
+    to: object  # an address or a list of them
+    subject: str
+    text: str
+    html: str | None
+    attachments: list  # as for enqueue
+    dedupe_key: str
+
+
+def enqueue_emails(emails):
+    """enqueue(...) for many emails, each with its dedupe_key, in the CURRENT transaction:
+    one INSERT for the messages and one for all their attachments (a job's bulk path: a
+    month's statements are one email per company). Returns how many were added; an email
+    whose key is queued already, or that has nobody to send to, is not."""
+    rows = []
+    for email in emails:
+        recipients = _recipients(email.to)
+        if not recipients:
+            log.info("Not enqueued (no recipients): %s", email.subject)
+            continue
+        rows.append(_email_row(recipients, email.subject, email.text, email.html, email.attachments,
+                               email.dedupe_key))
+    return len(_insert_unless_queued_many(rows))
+
+
+def _insert_unless_queued_many(rows):
+    """[(values, parts)] with dedupe keys -> {dedupe_key: id} of the messages inserted, in two
+    statements. A key queued already is skipped: INSERT ... ON CONFLICT (dedupe_key) DO
+    NOTHING (a concurrent transaction holding the same key makes PostgreSQL wait for it and
+    then do nothing, as the unique key did before)."""
+    if not rows:
+        return {}
+    connection = db.session.connection()
+    inserted = dict(connection.execute(_insert_unless_queued(returning=True), [values for values, _ in rows]).all())
+    attachments = [{"outbox_message_id": inserted[values["dedupe_key"]], "filename": filename, "content": content,
+                    "mimetype": mimetype}
+                   for values, parts in rows if values["dedupe_key"] in inserted for filename, content, mimetype in parts]
+    if attachments:
+        connection.execute(_INSERT_ATTACHMENTS, attachments)
+    return inserted
+
+
+_INSERT_ATTACHMENTS = insert(OutboxAttachment.__table__)
+
+
 def _insert_once(values, parts):
-    """One round trip instead of look-up, savepoint, insert, release: INSERT ... ON CONFLICT
-    (dedupe_key) DO NOTHING. A concurrent transaction holding the same key makes PostgreSQL
-    wait for it and then do nothing, as the unique key did before; then theirs is returned."""
-    statement = _insert_unless_queued().values(**values).returning(OutboxMessage)
-    message = db.session.scalars(statement).one_or_none()
-    if message is None:
+    """The message as inserted (as if loaded: nothing read back), or the one queued already
+    with its dedupe_key."""
+    new_id = _insert_unless_queued_many([(values, parts)]).get(values["dedupe_key"])
+    if new_id is None:
         existing = _by_dedupe_key(values["dedupe_key"])
         if existing is None:
             raise AssertionError(f"outbox: key {values['dedupe_key']!r} neither inserted nor found")
         return existing
-    if parts:
-        db.session.execute(insert(OutboxAttachment), [
-            {"outbox_message_id": message.id, "filename": filename, "content": content, "mimetype": mimetype}
-            for filename, content, mimetype in parts])
+    message = OutboxMessage(id=new_id, **values)
+    adopt(message)
     return message
 
 
