@@ -10,6 +10,7 @@ needed: each request posts a debit and enqueues its two emails).
 import http.client
 import json
 import os
+from pathlib import Path
 import socket
 import statistics
 import subprocess
@@ -76,6 +77,57 @@ def _load(port, clients, seconds, request_for):
     return len(latencies), time.perf_counter() - began, errors, latencies
 
 
+class CpuMeter:
+    """Where the machine's CPU went during a load run (Linux /proc; empty elsewhere): the
+    server's processes, local PostgreSQL processes and this client, in ms per request, and
+    the share of the machine left idle. It says why a ratio is what it is."""
+
+    TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self, server_pid):
+        self.server_pid = server_pid
+        self.available = Path("/proc/stat").exists()
+
+    def _process(self, pid):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None, 0.0
+        return int(fields[1]), (int(fields[11]) + int(fields[12])) / self.TICK
+
+    def sample(self):
+        if not self.available:
+            return None
+        groups = {"server": 0.0, "postgres": 0.0, "client": self._process(os.getpid())[1]}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) == os.getpid():
+                continue
+            parent, seconds = self._process(entry.name)
+            if int(entry.name) == self.server_pid or parent == self.server_pid:
+                groups["server"] += seconds
+            else:
+                try:
+                    command = (entry / "cmdline").read_bytes().split(b"\0")[0]
+                except OSError:
+                    continue
+                if command.startswith(b"postgres") or command.endswith(b"/postgres"):
+                    groups["postgres"] += seconds
+        cpu = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        groups["idle"], groups["total"] = int(cpu[3]) / self.TICK, sum(map(int, cpu)) / self.TICK
+        return groups
+
+    @staticmethod
+    def per_request(name, before, after, requests):
+        """{name_server_cpu_ms: ..., name_idle_pct: ...} between two samples."""
+        if before is None or not requests:
+            return {}
+        spent = {k: after[k] - before[k] for k in before}
+        figures = {f"{name}_{k}_cpu_ms": round(spent[k] / requests * 1000, 2)
+                   for k in ("server", "postgres", "client") if spent[k] or k != "postgres"}
+        figures[f"{name}_idle_pct"] = round(100 * spent["idle"] / spent["total"], 1) if spent["total"] else None
+        return figures
+
+
 def _p95(values):
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else (values[0] if values else 0)
 
@@ -120,9 +172,14 @@ def run(size="small", kinds=None, runs=None):
             _load(port, clients, min(1.0, seconds), health)  # warm both workers
             _load(port, clients, min(1.0, seconds), debit)
             ratios, debit_rates, health_rates, p95s, health_p95s, all_errors = [], [], [], [], [], []
+            meter, cpu = CpuMeter(server.pid), {}
             for _ in range(runs):
+                before = meter.sample()
                 count_d, span_d, errors_d, latencies_d = _load(port, clients, seconds, debit)
+                middle = meter.sample()
                 count_h, span_h, errors_h, latencies_h = _load(port, clients, seconds, health)
+                cpu = {**meter.per_request("debit", before, middle, count_d),  # the last run's
+                       **meter.per_request("health", middle, meter.sample(), count_h)}
                 debit_rates.append(count_d / span_d)
                 health_rates.append(count_h / span_h)
                 ratios.append(debit_rates[-1] / health_rates[-1])
@@ -139,7 +196,7 @@ def run(size="small", kinds=None, runs=None):
             stat.median >= TARGET and not all_errors,
             {"debits_per_s": common.Stat(debit_rates).median, "health_per_s": common.Stat(health_rates).median,
              "debit_p95_ms": common.Stat(p95s).median, "health_p95_ms": common.Stat(health_p95s).median,
-             "errors": len(all_errors), "first_errors": [str(e) for e in all_errors[:3]]}))
+             "errors": len(all_errors), "first_errors": [str(e) for e in all_errors[:3]], **cpu}))
     return results
 
 
