@@ -152,14 +152,9 @@ class Notice(NamedTuple):
 
 def enqueue_notices(notices):
     """enqueue_notice for several at once, in one statement; returns how many had recipients."""
-    rows = []
-    for notice in notices:
-        recipients = _recipients(notice.to)
-        if not recipients:
-            log.info("Not enqueued (no recipients): %s", notice.dedupe_key)
-            continue
-        rows.append(_new_message(recipients, notice.dedupe_key, template=notice.template, locale=notice.locale,
-                                 snapshot=_plain(notice.values)))
+    rows = [_new_message(recipients, notice.dedupe_key, template=notice.template, locale=notice.locale,
+                         snapshot=_plain(notice.values))
+            for notice, recipients in _addressed(notices)]
     if rows:
         db.session.connection().execute(_insert_unless_queued(), rows)
     return len(rows)
@@ -192,15 +187,20 @@ def enqueue_emails(emails):
     one INSERT for the messages and one for all their attachments (a job's bulk path: a
     month's statements are one email per company). Returns how many were added; an email
     whose key is queued already, or that has nobody to send to, is not."""
-    rows = []
-    for email in emails:
-        recipients = _recipients(email.to)
-        if not recipients:
-            log.info("Not enqueued (no recipients): %s", email.subject)
-            continue
-        rows.append(_email_row(recipients, email.subject, email.text, email.html, email.attachments,
-                               email.dedupe_key))
+    rows = [_email_row(recipients, email.subject, email.text, email.html, email.attachments, email.dedupe_key)
+            for email, recipients in _addressed(emails)]
     return len(_insert_unless_queued_many(rows))
+
+
+def _addressed(items):
+    """(item, its recipients) for each Notice or Email with anyone to send to; the others are
+    logged and left out."""
+    for item in items:
+        recipients = _recipients(item.to)
+        if recipients:
+            yield item, recipients
+        else:
+            log.info("Not enqueued (no recipients): %s", item.dedupe_key)
 
 
 def _insert_unless_queued_many(rows):
