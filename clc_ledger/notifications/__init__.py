@@ -2,6 +2,6 @@
 
 Other features call `outbox.enqueue_notice(template, locale, ...)` inside their own service
 transaction with a snapshot of what the notice shows (rendered by `mail.render_email` when it
-is delivered), or `outbox.enqueue(...)` with an email rendered already (statements); the
-`deliver-outbox` job sends what is due.
+is delivered), or `outbox.enqueue(...)` with an email rendered already (`enqueue_emails`
+for many at once: the monthly statements); the `deliver-outbox` job sends what is due.
 """

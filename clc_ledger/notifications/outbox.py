@@ -1,8 +1,9 @@
 """The transactional outbox (R-NOT-2).
 
 `enqueue(...)` writes an email as a row in the caller's transaction: if the change it
-reports rolls back, so does the email. `enqueue_notice(...)` does the same for a templated
-notice, storing its template, language and values, and rendering it at delivery. `deliver_outbox(now)` (the `deliver-outbox` job)
+reports rolls back, so does the email; `enqueue_emails(...)` writes many in two statements.
+`enqueue_notice(...)` does the same for a templated notice, storing its template, language
+and values, and rendering it at delivery. `deliver_outbox(now)` (the `deliver-outbox` job)
 sends what is due over SMTP (`CLC_MAIL_URL`), or writes `.eml` files when no mail URL is
 configured.
 

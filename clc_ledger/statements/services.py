@@ -17,8 +17,8 @@ What a statement states
   the period end are flagged "expiring soon".
 
 Exactly once: the (company_id, period) unique constraint decides races; the loser's
-transaction is rolled back and retried (the job's, of ten companies, one statement at a
-time), finds the winner's statement and returns it. The email is enqueued in the
+transaction is rolled back and retried (the job's, of a group of companies, one statement
+at a time), finds the winner's statement and returns it. The email is enqueued in the
 transaction that stores the statement, so one statement means one email, whoever issues it.
 """
 import logging
