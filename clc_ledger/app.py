@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from . import config as config_module
 from .apikit import error_response, http_error_as_json
-from .db import configure_engine
+from .db import configure_engine, end_transaction
 from .errors import ClcError
 from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
@@ -69,6 +69,17 @@ def _configure_database(app):
 
 def register_extensions(app):
     db.init_app(app)
+
+    @app.teardown_appcontext
+    def _end_reads(error):
+        # Runs before Flask-SQLAlchemy's own teardown (registered earlier, run later), which
+        # would roll back: see end_transaction.
+        if error is None:
+            try:
+                end_transaction(db.session)
+            except Exception:  # a read-only transaction failing to commit: nothing is lost
+                app.logger.exception("Ending a request's read transaction failed")
+
     with app.app_context():
         configure_engine(db.engine)
     from .i18n import select_locale, select_timezone

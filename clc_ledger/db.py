@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient_to_detached, scoped_session
 from sqlalchemy.types import DateTime, TypeDecorator
 
 from .extensions import db
@@ -140,11 +140,17 @@ def transactional(fn=None, *, retry_on_integrity=False):
     def decorate(func):
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            session = db.session
+            session = db.session()  # this scope's Session
             if session.info.get(WRITE_OPTION):
                 return func(*args, **kwargs)
             for attempt in range(MAX_ATTEMPTS):
-                session.rollback()
+                # PostgreSQL (read committed) takes a fresh snapshot per statement, so the
+                # request's reads can go on as the write transaction: one round trip to
+                # check out a connection, one to commit and one to begin fewer. SQLite must
+                # begin anew, IMMEDIATE.
+                continuing = attempt == 0 and db.engine.dialect.name == "postgresql" and _only_read(session)
+                if not continuing:
+                    end_transaction(session)
                 try:
                     with writer_gate(db.engine):
                         return _attempt(session, func, args, kwargs)
@@ -163,8 +169,34 @@ def transactional(fn=None, *, retry_on_integrity=False):
     return decorate(fn) if fn is not None else decorate
 
 
+def end_transaction(session):
+    """End the transaction the session has open, if any. One that wrote nothing ends with
+    COMMIT rather than ROLLBACK: the same for the database, but psycopg forgets all its
+    prepared statements on every ROLLBACK (and sends DEALLOCATE ALL), so rolling back each
+    request's reads made PostgreSQL parse and plan every statement of every request anew."""
+    session = session() if isinstance(session, scoped_session) else session
+    if session.get_transaction() is None:
+        return
+    if not _only_read(session):
+        session.rollback()
+        return
+    try:
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+
+
+def _only_read(session):
+    """Whether the session has a transaction open that has written nothing, nor is about to."""
+    transaction = session.get_transaction()
+    return (transaction is not None and transaction.is_active and not session.info.get(WRITE_OPTION)
+            and not (session.new or session.dirty or session.deleted))
+
+
 def _attempt(session, func, args, kwargs):
-    session.connection(execution_options={WRITE_OPTION: True})
+    if session.get_transaction() is None:
+        session.connection(execution_options={WRITE_OPTION: True})
     session.info[WRITE_OPTION] = True
     try:
         result = func(*args, **kwargs)
