@@ -52,22 +52,15 @@ def create_admin(username, email, password):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, type=int, show_default=True)
 @click.option("--workers", default=2, type=int, show_default=True)
-@click.option("--threads", type=int, default=None,
-              help="Threads per worker. Default: 4 on PostgreSQL (a request waiting on the database lets "
-                   "another run), 1 on SQLite (one writer at a time anyway).")
+@click.option("--threads", type=int, default=1, show_default=True,
+              help="Threads per worker. More threads let a request run while another waits on the "
+                   "database, but on few cores they cost more in contention than they save: a debit "
+                   "under load (bench measure 2) was fastest with 1, on SQLite and on PostgreSQL.")
 def serve(host, port, workers, threads):
     """Serve the app with gunicorn (a production WSGI server)."""
     from gunicorn.app.base import BaseApplication
 
     from . import create_app
-    from .extensions import db
-
-    if threads is None:
-        settings = create_app()  # read the configuration only; each worker makes its own app
-        with settings.app_context():
-            sqlite = db.engine.dialect.name == "sqlite"
-            db.engine.dispose()  # no connection may cross the fork into the workers
-        threads = 1 if sqlite else 4
 
     class Server(BaseApplication):
         def load_config(self):
