@@ -105,6 +105,20 @@ def markdown(rows, size, started, elapsed):
     return "\n".join(out) + "\n"
 
 
+NOTES_HEADING = "## Notes"
+
+
+def kept_notes(path):
+    """The hand-written part of an earlier results file, from its "## Notes" heading on: each
+    run rewrites the figures, not what people wrote about them."""
+    try:
+        text = Path(path).read_text()
+    except FileNotFoundError:
+        return ""
+    at = text.find("\n" + NOTES_HEADING)
+    return text[at:] if at >= 0 else ""
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--full", action="store_true", help="the issue's sizes")
@@ -123,7 +137,8 @@ def main(argv=None):
         rows += found
         print(f"measure {number} ({MEASURES[number]}): {time.monotonic() - began:.0f} s", file=sys.stderr, flush=True)
     print(table(rows))
-    Path(args.output).write_text(markdown(rows, size, started, time.monotonic() - clock))
+    notes = kept_notes(args.output)
+    Path(args.output).write_text(markdown(rows, size, started, time.monotonic() - clock) + notes)
     print(f"\nwritten: {args.output}")
     return 0 if all(row["met"] is not False for row in rows) else 1
 

@@ -46,3 +46,14 @@ def test_benchmark_runs_at_tiny_size(module):
         assert result.database in KINDS
         assert result.stat.values and all(value == value for value in result.stat.values)  # no NaN
         assert result.as_dict()["target"]
+
+
+def test_a_new_results_file_keeps_the_notes_people_wrote_under_the_last_one(tmp_path):
+    from bench.run import kept_notes
+
+    results = tmp_path / "RESULTS.md"
+    assert kept_notes(results) == ""
+    results.write_text("# Benchmark results\n\n| figures |\n\n## Notes\n\n- Measure 2 is lock-bound.\n")
+    assert kept_notes(results) == "\n## Notes\n\n- Measure 2 is lock-bound.\n"
+    results.write_text("# Benchmark results\n\n| figures |\n")
+    assert kept_notes(results) == ""
