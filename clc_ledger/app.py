@@ -76,7 +76,7 @@ def register_extensions(app):
         # would roll back: see end_transaction.
         if error is None:
             try:
-                end_transaction(db.session)
+                end_transaction(db.session())
             except Exception:  # a read-only transaction failing to commit: nothing is lost
                 app.logger.exception("Ending a request's read transaction failed")
 

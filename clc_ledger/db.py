@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session, make_transient_to_detached, scoped_session
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.types import DateTime, TypeDecorator
 
 from .extensions import db
@@ -170,11 +170,10 @@ def transactional(fn=None, *, retry_on_integrity=False):
 
 
 def end_transaction(session):
-    """End the transaction the session has open, if any. One that wrote nothing ends with
+    """End the transaction the Session (not the scoped proxy) has open, if any. One that wrote nothing ends with
     COMMIT rather than ROLLBACK: the same for the database, but psycopg forgets all its
     prepared statements on every ROLLBACK (and sends DEALLOCATE ALL), so rolling back each
     request's reads made PostgreSQL parse and plan every statement of every request anew."""
-    session = session() if isinstance(session, scoped_session) else session
     if session.get_transaction() is None:
         return
     if not _only_read(session):

@@ -25,7 +25,7 @@ def endings(app):
 
 def test_a_transaction_that_only_read_ends_with_commit(app, acme, endings):
     db.session.scalar(select(User).where(User.username == "mo"))
-    end_transaction(db.session)
+    end_transaction(db.session())
     assert endings == ["commit"]
     assert not db.session().in_transaction()
 
@@ -33,13 +33,13 @@ def test_a_transaction_that_only_read_ends_with_commit(app, acme, endings):
 def test_a_transaction_with_unsaved_changes_is_rolled_back(app, acme, endings):
     mo = db.session.scalar(select(User).where(User.username == "mo"))
     mo.email = "somebody.else@example.com"
-    end_transaction(db.session)
+    end_transaction(db.session())
     assert endings == ["rollback"]
     assert db.session.scalar(select(User.email).where(User.username == "mo")) != "somebody.else@example.com"
 
 
 def test_no_transaction_open_nothing_happens(app, endings):
-    end_transaction(db.session)
+    end_transaction(db.session())
     assert endings == []
 
 
@@ -58,16 +58,6 @@ def test_postgresql_keeps_the_token_lookup_prepared_across_requests(app, acme):
     with db.engine.connect() as connection:  # the pool's one connection, which served them
         prepared = connection.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()
     assert any("api_tokens" in statement for statement in prepared)
-
-
-def _in_own_app_context(call):
-    """Run a test-client call the way a server runs a request: in a thread with no app
-    context of its own, so that the request's teardown ends its transaction."""
-    result = []
-    thread = threading.Thread(target=lambda: result.append(call()))
-    thread.start()
-    thread.join()
-    return result[0]
 
 
 def test_on_postgresql_a_write_goes_on_in_the_transaction_of_the_reads_before_it(app, acme, endings):
@@ -95,3 +85,13 @@ def test_on_postgresql_a_write_goes_on_in_the_transaction_of_the_reads_before_it
 @transactional
 def write():
     db.session.execute(update(User).where(User.username == "mo").values(email="mo.moved@example.com"))
+
+
+def _in_own_app_context(call):
+    """Run a test-client call the way a server runs a request: in a thread with no app
+    context of its own, so that the request's teardown ends its transaction."""
+    result = []
+    thread = threading.Thread(target=lambda: result.append(call()))
+    thread.start()
+    thread.join()
+    return result[0]
