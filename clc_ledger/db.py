@@ -132,8 +132,9 @@ def _is_retryable(error):
 def transactional(fn=None, *, retry_on_integrity=False):
     """Run a service operation as one write transaction, retried on lock conflicts.
 
-    Any read transaction left open by the caller is ended first, so that on SQLite the
-    write lock is taken before the first read (BEGIN IMMEDIATE). Nested calls join the
+    On SQLite, any read transaction left open by the caller is ended first, so that the
+    write lock is taken before the first read (BEGIN IMMEDIATE). On PostgreSQL a read
+    transaction that wrote nothing goes on as the write transaction. Nested calls join the
     outer transaction.
     """
 
@@ -170,10 +171,11 @@ def transactional(fn=None, *, retry_on_integrity=False):
 
 
 def end_transaction(session):
-    """End the transaction the Session (not the scoped proxy) has open, if any. One that wrote nothing ends with
-    COMMIT rather than ROLLBACK: the same for the database, but psycopg forgets all its
-    prepared statements on every ROLLBACK (and sends DEALLOCATE ALL), so rolling back each
-    request's reads made PostgreSQL parse and plan every statement of every request anew."""
+    """End the transaction the Session (not the scoped proxy) has open, if any. One that
+    wrote nothing ends with COMMIT rather than ROLLBACK: the same for the database, but
+    psycopg forgets all its prepared statements on every ROLLBACK (and sends DEALLOCATE
+    ALL), so rolling back each request's reads made PostgreSQL parse and plan every
+    statement of every request anew."""
     if session.get_transaction() is None:
         return
     if not _only_read(session):
