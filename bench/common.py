@@ -80,11 +80,24 @@ def database_url(kind, name):
 
 def make_app(kind, name, **config):
     """A Flask app on a freshly created, empty schema (the benchmark's own database)."""
-    os.environ.setdefault("CLC_INSTANCE_PATH", str(OUT / "instance"))
-    from clc_ledger import create_app
     from clc_ledger.extensions import db
 
     url = database_url(kind, name)
+    app = open_app(url, **config)
+    with app.app_context():
+        if kind == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        db.create_all()
+        db.session.remove()
+    return app
+
+
+def open_app(url, **config):
+    """A Flask app on the benchmark database at `url`, as it is (another process's view of it)."""
+    os.environ.setdefault("CLC_INSTANCE_PATH", str(OUT / "instance"))
+    from clc_ledger import create_app
+
     settings = {
         "TESTING": False,
         "SQLALCHEMY_DATABASE_URI": url,
@@ -96,14 +109,7 @@ def make_app(kind, name, **config):
         "WTF_CSRF_ENABLED": True,
     }
     settings.update(config)
-    app = create_app(settings)
-    with app.app_context():
-        if kind == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        db.create_all()
-        db.session.remove()
-    return app
+    return create_app(settings)
 
 
 def dispose(app):

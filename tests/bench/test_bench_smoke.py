@@ -46,6 +46,10 @@ def test_benchmark_runs_at_tiny_size(module):
         assert result.database in KINDS
         assert result.stat.values and all(value == value for value in result.stat.values)  # no NaN
         assert result.as_dict()["target"]
+    if module is b2_http:  # the bound beside the ratio: the service layer alone, in 1 and 2 processes
+        for result in results:
+            assert result.details["service_alone_1proc_debits_per_s"] > 0
+            assert result.details["service_alone_2proc_debits_per_s"] > 0
 
 
 def test_a_new_results_file_keeps_the_notes_people_wrote_under_the_last_one(tmp_path):
