@@ -66,7 +66,10 @@ def _create_pg_database(url):
         return False
 
 
-def database_url(kind, name):
+def database_url(kind, name, own_database=False):
+    """The URL of the benchmark's database `name`: a file for SQLite; for PostgreSQL the bench
+    database, or with own_database one beside it (created if need be), so that two datasets
+    can be open at once."""
     if kind == "sqlite":
         OUT.mkdir(parents=True, exist_ok=True)
         path = OUT / f"{name}.sqlite3"
@@ -74,15 +77,23 @@ def database_url(kind, name):
             Path(str(path) + suffix).unlink(missing_ok=True)
         return f"sqlite:///{path}"
     if kind == "postgresql":
-        return PG_URL
+        if not own_database:
+            return PG_URL
+        from sqlalchemy.engine import make_url
+
+        base = make_url(PG_URL)
+        url = base.set(database=f"{base.database}_{name}").render_as_string(hide_password=False)
+        if not pg_available(url):
+            raise RuntimeError(f"cannot create the PostgreSQL database for {name}")
+        return url
     raise ValueError(kind)
 
 
-def make_app(kind, name, **config):
+def make_app(kind, name, own_database=False, **config):
     """A Flask app on a freshly created, empty schema (the benchmark's own database)."""
     from clc_ledger.extensions import db
 
-    url = database_url(kind, name)
+    url = database_url(kind, name, own_database)
     app = open_app(url, **config)
     with app.app_context():
         if kind == "postgresql":
