@@ -16,6 +16,7 @@ import json
 import multiprocessing
 import os
 from pathlib import Path
+import queue as queue_module
 import socket
 import statistics
 import subprocess
@@ -168,7 +169,10 @@ def service_alone(url, requester_ids, processes, seconds):
                for k in range(processes)]
     for worker in workers:
         worker.start()
-    reports = [queue.get(timeout=120) for _ in workers]
+    try:
+        reports = [queue.get(timeout=120) for _ in workers]
+    except queue_module.Empty:
+        raise RuntimeError("a service-alone process reported nothing: see its traceback above") from None
     for worker in workers:
         worker.join(timeout=30)
     debits, cpu = sum(count for count, _ in reports), sum(spent for _, spent in reports)
