@@ -1,6 +1,7 @@
 """Every job run is recorded (job_runs) and taken under a lease (job_leases), so two
 processes never run the same job at the same time."""
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -133,3 +134,24 @@ def test_a_job_already_running_in_this_process_is_busy_too(app, monkeypatch):
     thread.join(timeout=10)
     assert inner["result"] == {"done": True}
     assert [run.status for run in _runs("slow")] == ["ok"]
+
+
+def test_a_job_that_outlasts_its_lease_keeps_it_until_it_ends(app, monkeypatch):
+    """A second scheduler must not start a job again because the first one is slow: the
+    running job's lease is renewed until the job ends, then given back."""
+    import clc_ledger.jobs as jobs
+
+    app.config["CLC_JOB_LEASE_SECONDS"] = 1
+    seen = {}
+
+    def long_job(now):
+        time.sleep(2.5)  # two and a half lease lengths
+        seen["another_scheduler_got_it"] = acquire_lease("long", "another scheduler")
+        return {}
+
+    monkeypatch.setitem(JOBS, "long", "tests.jobs.test_runs:_long_job")
+    monkeypatch.setattr(jobs, "job_function", lambda name: long_job if name == "long" else None)
+    run_job("long", NOW)
+    assert seen["another_scheduler_got_it"] is False
+    assert not [thread for thread in threading.enumerate() if thread.name == "lease:long"]
+    assert acquire_lease("long", "another scheduler")  # given back when the job ended
