@@ -90,7 +90,7 @@ def register_extensions(app):
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     api.init_app(app, spec_kwargs={
         "info": {"description": "The CLC Ledger API. Amounts are exact strings of credits with 2 decimals "
