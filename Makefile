@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 .PHONY: run test test-pg install system-deps demo-db translations catalogs bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -48,7 +48,8 @@ clean:
 bench: install translations
 	$(BIN)/python -m bench.run $(ARGS)
 
-# Compiled catalogs (*.mo) are build output, not committed.
+# Compiled catalogs (*.mo) are build output, not committed: setup.py compiles them into every
+# wheel, sdist and editable install; this recompiles them after a .po file changed.
 translations: install
 	@for po in $$(find clc_ledger/translations -name '*.po' 2>/dev/null); do \
 	  $(BIN)/pybabel compile --statistics -i $$po -o $${po%.po}.mo >/dev/null 2>&1 || exit 1; done
