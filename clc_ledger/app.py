@@ -49,9 +49,18 @@ def create_app(test_config=None):
 
 
 def _instance_path():
-    # The instance folder sits beside the package in a checkout (git-ignored contents).
+    """The data directory: config.py, the SQLite database and .eml mail. CLC_INSTANCE_PATH,
+    else `instance/` beside the package in a checkout (its contents git-ignored), else the
+    user's data directory (~/.local/share/clc-ledger on Linux), never inside site-packages."""
     override = os.environ.get("CLC_INSTANCE_PATH")
-    return override or str(Path(__file__).resolve().parent.parent / "instance")
+    if override:
+        return os.path.abspath(override)
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file():
+        return str(checkout / "instance")
+    import platformdirs
+
+    return platformdirs.user_data_dir("clc-ledger", appauthor=False)
 
 
 def _configure_database(app):
@@ -89,7 +98,7 @@ def register_extensions(app):
                    default_domain="messages")
     login_manager.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    _init_limiter(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     api.init_app(app, spec_kwargs={
@@ -98,6 +107,19 @@ def register_extensions(app):
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],
     })
+
+
+def _init_limiter(app):
+    from limits.errors import ConfigurationError
+
+    from .doctor import ConfigError
+
+    try:
+        limiter.init_app(app)
+    except ConfigurationError as error:  # e.g. redis:// without the Redis client installed
+        uri = app.config.get("RATELIMIT_STORAGE_URI", "")
+        hint = " Install it with: pip install 'clc-ledger[redis]'" if uri.startswith("redis") else ""
+        raise ConfigError(f"CLC_RATELIMIT_STORAGE_URI={uri.split('@')[-1]}: {str(error).rstrip('.')}.{hint}") from None
 
 
 def register_blueprints(app):

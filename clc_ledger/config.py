@@ -9,8 +9,11 @@ DEFAULT_COUNTRIES = (
     "RS SA SE SG SI SK TH TR TW UA US UY VN ZA"
 ).split()
 
+# Public, so `serve` and `scheduler` refuse it outside testing (doctor.unsafe_settings).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-secret-key"
+
 DEFAULTS = {
-    "SECRET_KEY": "dev-only-insecure-secret-key",
+    "SECRET_KEY": DEVELOPMENT_SECRET_KEY,
     "CLC_TIMEZONE": "America/Los_Angeles",
     "CLC_COUNTRIES": DEFAULT_COUNTRIES,
     "CLC_MAIL_URL": None,  # smtp://host:port, smtp+tls://..., smtps://...; None writes .eml files

@@ -8,6 +8,7 @@ from .accounts import services as accounts
 from .accounts.models import User
 from .extensions import db
 from .ledger import debits, sales_orders
+from .ledger.models import SalesOrder
 
 PASSWORD = "demo-password"
 
@@ -34,10 +35,30 @@ SALES_ORDERS = [
 ]
 
 
+class DemoNotLoaded(Exception):
+    """The database holds records with the demo's names that are not the demo's; nothing was changed."""
+
+
 def load_demo():
+    """Load the demo beside whatever the database already holds. Returns (logins, added):
+    logins as (username, password, role, company) rows; added is False when the demo was
+    loaded before (its people exist and sign in with its password) and nothing was added.
+
+    Raises DemoNotLoaded, changing nothing, when a demo username or sales order number is
+    taken by something else: the demo's logins would not work."""
     logins = [(name, PASSWORD, role, company or "(back office)") for name, role, company in PEOPLE]
-    if db.session.scalar(select(User.id).where(User.username == "admin")):
-        return logins
+    names = [name for name, _role, _company in PEOPLE]
+    numbers = [number for number, *_rest in SALES_ORDERS]
+    users = db.session.scalars(select(User).where(User.username.in_(names))).all()
+    taken_numbers = db.session.scalars(select(SalesOrder.so_number).where(SalesOrder.so_number.in_(numbers))).all()
+    if users or taken_numbers:
+        if len(users) == len(names) and len(taken_numbers) == len(numbers) \
+                and all(accounts.check_password(user, PASSWORD) for user in users):
+            return logins, False
+        taken = sorted(user.username for user in users if not accounts.check_password(user, PASSWORD))
+        reasons = ([f"the username(s) {', '.join(taken)} exist with other passwords"] if taken else []) \
+            + ([f"the sales order(s) {', '.join(sorted(taken_numbers))} exist"] if taken_numbers else [])
+        raise DemoNotLoaded("; ".join(reasons) or "part of the demo exists, not all of it")
     today = clock.today()
     companies = {}
     for name, country, locale, approval in COMPANIES:
@@ -58,7 +79,7 @@ def load_demo():
         if activate:
             sales_orders.activate_sales_order(number)
     _demo_debits()
-    return logins
+    return logins, True
 
 
 # (requester, amount in hundredths, category, description, decided by) — None leaves it pending
