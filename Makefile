@@ -7,7 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-pg install system-deps demo-db translations catalogs bench clean
+INSTANCE := $(or $(CLC_INSTANCE_PATH),instance)
+
+.PHONY: run test test-pg install system-deps demo-db secret-key translations catalogs bench clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +32,14 @@ demo-db: install translations
 	$(BIN)/clc-ledger init-db
 	$(BIN)/clc-ledger demo
 
-run: demo-db
+# `serve` refuses the public development key: a checkout gets its own, generated once.
+secret-key: install
+	@mkdir -p $(INSTANCE)
+	@grep -qs '^SECRET_KEY' $(INSTANCE)/config.py || { \
+	  $(BIN)/python -c 'import secrets; print(f"SECRET_KEY = \"{secrets.token_hex(32)}\"  # generated once by make run")' \
+	    >> $(INSTANCE)/config.py && echo "Wrote a generated SECRET_KEY into $(INSTANCE)/config.py"; }
+
+run: demo-db secret-key
 	@echo "Serving CLC Ledger on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
 	$(BIN)/clc-ledger serve --host $(HOST) --port $(PORT)
 

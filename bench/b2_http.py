@@ -36,11 +36,15 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _wait(port, timeout=30):
+def _wait(port, server, timeout=600):
+    """Until the server answers its health check. A busy machine only makes this slower: it
+    fails early only if the server process exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited with status {server.returncode} before it answered")
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             connection.request("GET", "/api/v1/health")
             if connection.getresponse().status == 200:
                 return
@@ -50,13 +54,14 @@ def _wait(port, timeout=30):
 
 
 def _load(port, clients, seconds, request_for):
-    """Run `clients` threads for `seconds`; (requests, errors, latencies)."""
+    """Run `clients` threads for `seconds`, each making at least one request (so a machine
+    too busy to finish one in time still measures something); (requests, span, errors, latencies)."""
     latencies, errors, lock = [], [], threading.Lock()
     stop = time.monotonic() + seconds
 
     def client(n):
         mine, bad = [], []
-        while time.monotonic() < stop:
+        while not mine or time.monotonic() < stop:
             method, path, body, headers = request_for(n)
             start = time.perf_counter()
             try:
@@ -134,9 +139,10 @@ class CpuMeter:
         return figures
 
 
-def _service_worker(out, url, requester_ids, start_at, seconds, queue):
+def _service_worker(out, url, requester_ids, ready, go, seconds, queue):
     """One process debiting through the service layer alone (no HTTP, no Flask request):
-    from `start_at` for `seconds`; puts (debits, CPU seconds) on `queue`."""
+    says it is `ready` once warm, waits for `go`, debits for `seconds` (at least once) and
+    puts (debits, CPU seconds, wall seconds) on `queue`."""
     common.OUT = Path(out)
     from clc_ledger.extensions import db
     from clc_ledger.ledger.debits import request_debit
@@ -149,34 +155,54 @@ def _service_worker(out, url, requester_ids, start_at, seconds, queue):
             db.session.remove()
 
         debit(0)  # connected, statements compiled
-        time.sleep(max(0.0, start_at - time.time()))
-        count, cpu, stop = 0, time.process_time(), start_at + seconds
-        while time.time() < stop:
+        ready.put(os.getpid())
+        go.wait()
+        count, cpu, began = 0, time.process_time(), time.monotonic()
+        while count == 0 or time.monotonic() < began + seconds:
             debit(count)
             count += 1
-        queue.put((count, time.process_time() - cpu))
+        queue.put((count, time.process_time() - cpu, time.monotonic() - began))
     common.dispose(app)
 
 
 def service_alone(url, requester_ids, processes, seconds):
     """Debits/s and CPU ms per debit of the service layer alone in `processes` processes at
     once: what the HTTP endpoint could reach if HTTP, authentication and the response cost
-    nothing. On SQLite the processes queue for the one write lock, as the server's do."""
+    nothing. On SQLite the processes queue for the one write lock, as the server's do.
+
+    The processes start counting together, once every one of them is warm, however long
+    starting took; the rate is over the longest of their spans."""
     context = multiprocessing.get_context("spawn")
-    queue, start_at = context.Queue(), time.time() + 3.0  # time for every process to start up
+    ready, go, queue = context.Queue(), context.Event(), context.Queue()
     workers = [context.Process(target=_service_worker,
-                               args=(str(common.OUT), url, requester_ids[k::processes], start_at, seconds, queue))
+                               args=(str(common.OUT), url, requester_ids[k::processes], ready, go, seconds, queue))
                for k in range(processes)]
     for worker in workers:
         worker.start()
     try:
-        reports = [queue.get(timeout=120) for _ in workers]
-    except queue_module.Empty:
-        raise RuntimeError("a service-alone process reported nothing: see its traceback above") from None
-    for worker in workers:
-        worker.join(timeout=30)
-    debits, cpu = sum(count for count, _ in reports), sum(spent for _, spent in reports)
-    return debits / seconds, (cpu / debits * 1000 if debits else None)
+        for _ in workers:
+            _get_while_alive(ready, workers)
+        go.set()
+        reports = [_get_while_alive(queue, workers) for _ in workers]
+    finally:
+        go.set()
+        for worker in workers:
+            worker.join(timeout=60)
+    debits, cpu = sum(count for count, _, _ in reports), sum(spent for _, spent, _ in reports)
+    span = max(wall for _, _, wall in reports)
+    return debits / span, (cpu / debits * 1000 if debits else None)
+
+
+def _get_while_alive(queue, workers, timeout=900):
+    """The next report on `queue`, waiting while the workers live (a bound only against a hang)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            return queue.get(timeout=1)
+        except queue_module.Empty:
+            if any(worker.exitcode not in (None, 0) for worker in workers):
+                raise RuntimeError("a service-alone process died: see its traceback above") from None
+    raise RuntimeError("the service-alone processes reported nothing for 15 minutes")
 
 
 def _p95(values):
@@ -203,7 +229,7 @@ def run(size="small", kinds=None, runs=None):
             common.analyze()
         common.dispose(app)
         port = _free_port()
-        env = dict(os.environ, CLC_DATABASE_URL=url, CLC_SECRET_KEY="bench-secret",
+        env = dict(os.environ, CLC_DATABASE_URL=url, CLC_SECRET_KEY=common.SECRET_KEY,
                    CLC_INSTANCE_PATH=str(common.OUT / "instance"), CLC_BASE_URL=f"http://127.0.0.1:{port}",
                    PYTHONPATH=os.pathsep.join([str(common.ROOT.parent), os.environ.get("PYTHONPATH", "")]))
         server = subprocess.Popen(
@@ -211,7 +237,7 @@ def run(size="small", kinds=None, runs=None):
              "--port", str(port), "--workers", "2"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=common.OUT)
         try:
-            _wait(port)
+            _wait(port, server)
             body = json.dumps({"amount": "1.00", "category": "exam_voucher", "description": "Exam voucher"})
 
             def debit(n):

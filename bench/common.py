@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent
 OUT = ROOT / "out"  # git-ignored: databases, instance folder
 PG_URL = os.environ.get("CLC_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/clc_bench")
 SIZES = ("tiny", "small", "full")
+SECRET_KEY = "bench-secret-" + "0" * 32  # long enough for `clc-ledger serve` to accept it
 
 
 def normalize_url(url):
@@ -85,8 +86,25 @@ def database_url(kind, name, own_database=False):
         url = base.set(database=f"{base.database}_{name}").render_as_string(hide_password=False)
         if not pg_available(url):
             raise RuntimeError(f"cannot create the PostgreSQL database for {name}")
+        OWN_DATABASES.add(url)
         return url
     raise ValueError(kind)
+
+
+OWN_DATABASES = set()  # URLs of the databases beside PG_URL that database_url() handed out
+
+
+def drop_own_databases():
+    """Drop the databases beside PG_URL that this process used (the tests' clean-up)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    for url in sorted(OWN_DATABASES):
+        target = make_url(normalize_url(url))
+        admin_url = target.set(database="postgres").render_as_string(hide_password=False)
+        with psycopg.connect(admin_url, connect_timeout=10, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+    OWN_DATABASES.clear()
 
 
 def make_app(kind, name, own_database=False, **config):
@@ -112,7 +130,7 @@ def open_app(url, **config):
     settings = {
         "TESTING": False,
         "SQLALCHEMY_DATABASE_URI": url,
-        "SECRET_KEY": "bench-secret",
+        "SECRET_KEY": SECRET_KEY,
         "CLC_MAIL_URL": None,
         "CLC_MAIL_DIR": str(OUT / "mail"),
         "CLC_TIMEZONE": "America/Los_Angeles",

@@ -13,21 +13,28 @@ from .conftest import PG_URL
 
 @pytest.fixture
 def empty_database_url(tmp_path):
+    """An empty database: a new SQLite file, or on PostgreSQL one named after the test
+    database (`<name>_migrations`, so runs on different test databases never meet), dropped
+    afterwards."""
     if not PG_URL:
         yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
         return
+    from sqlalchemy.engine import make_url
+
     from clc_ledger.config import normalize_database_url
 
-    base = normalize_database_url(PG_URL)
-    name = "clc_migration_check"
-    admin = create_engine(base.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    base = make_url(normalize_database_url(PG_URL))
+    name = f"{base.database}_migrations"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    yield base.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def test_migrations_create_exactly_the_models_schema_and_the_append_only_triggers(empty_database_url):

@@ -13,11 +13,14 @@ KINDS = ["postgresql"] if os.environ.get("CLC_TEST_DATABASE_URL") else ["sqlite"
 
 @pytest.fixture(autouse=True)
 def bench_database(monkeypatch, tmp_path):
-    """The benchmarks' own databases: files under tmp_path, or the test PostgreSQL database."""
+    """The benchmarks' own databases: files under tmp_path, or the test PostgreSQL database
+    and, for a benchmark that needs a second one, one named after it, dropped afterwards."""
     monkeypatch.setattr(common, "OUT", tmp_path)
     monkeypatch.setenv("CLC_INSTANCE_PATH", str(tmp_path / "instance"))
     if os.environ.get("CLC_TEST_DATABASE_URL"):
         monkeypatch.setattr(common, "PG_URL", common.normalize_url(os.environ["CLC_TEST_DATABASE_URL"]))
+    yield
+    common.drop_own_databases()
 
 
 def test_bulk_data_is_a_valid_ledger():
