@@ -186,8 +186,7 @@ def _catalogs(app):
             found = [path for path in mo if path.exists()]
             if not found:
                 missing.append(f"{locale}/{domain}")
-            elif any(path.with_suffix(".po").exists()
-                     and path.with_suffix(".po").stat().st_mtime > path.stat().st_mtime for path in found):
+            elif any(_stale(path) for path in found):
                 stale.append(f"{locale}/{domain}")
     fix = "reinstall clc-ledger (its build compiles them), or run `make translations` in a checkout"
     if missing:
@@ -195,6 +194,33 @@ def _catalogs(app):
     if stale:
         return Finding("FAIL", "translations", f"compiled catalogs older than their sources ({', '.join(stale)}): {fix}")
     return Finding("OK", "translations", ", ".join(app.config["CLC_SUPPORTED_LOCALES"]))
+
+
+def _stale(mo):
+    """Whether the .po beside `mo` has a translation that `mo` lacks (an edit not compiled).
+    Compared by content: an installed package's files all have the time they were unpacked."""
+    import gettext
+
+    from babel.messages.pofile import read_po
+
+    po = mo.with_suffix(".po")
+    if not po.exists() or po.stat().st_mtime <= mo.stat().st_mtime:
+        return False
+    with mo.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)._catalog
+    with po.open("rb") as handle:
+        source = read_po(handle)
+    for message in source:
+        if not message.id or message.fuzzy or not all(message.string if isinstance(message.string, tuple)
+                                                      else [message.string]):
+            continue  # not compiled: an untranslated text shows in English
+        prefix = f"{message.context}\x04" if message.context else ""
+        if isinstance(message.id, tuple):
+            if compiled.get((prefix + message.id[0], 0)) != message.string[0]:
+                return True
+        elif compiled.get(prefix + message.id) != message.string:
+            return True
+    return False
 
 
 def _rate_limit_storage(app):

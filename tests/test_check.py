@@ -1,5 +1,6 @@
 """`clc-ledger check`, the configuration doctor: one line per setting, OK or the fix, and
 exit 1 on any problem. One test per broken setting, each against a configuration that passes."""
+import os
 import shutil
 import sqlite3
 from contextlib import closing
@@ -164,3 +165,25 @@ def test_testing_allows_the_development_key_but_says_so(settings):
     code, lines, output = check(settings, CLC_SECRET_KEY=None, CLC_TESTING="1")
     assert code == 0, output
     assert lines["testing"][0] == "WARN" and lines["secret key"][0] == "WARN"
+
+
+def test_translations_edited_but_not_compiled(settings, tmp_path):
+    sources = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS, sources)
+    po = sources / "de" / "LC_MESSAGES" / "mail.po"
+    po.write_text(po.read_text().replace('msgstr "Anfangssaldo"', 'msgstr "Saldo am Anfang"'))
+    os.utime(po, (po.stat().st_mtime + 10, po.stat().st_mtime + 10))
+    write_config(settings, f"BABEL_TRANSLATION_DIRECTORIES = {str(sources)!r}\n")
+    said = failing(settings, "translations")
+    assert "older than their sources (de/mail)" in said
+
+
+def test_catalogs_unpacked_after_their_sources_are_not_stale(settings, tmp_path):
+    """pip gives every installed file the time it was unpacked: a .po may look newer."""
+    sources = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS, sources)
+    for po in sources.glob("*/LC_MESSAGES/*.po"):
+        os.utime(po, (po.stat().st_mtime + 10, po.with_suffix(".mo").stat().st_mtime + 10))
+    write_config(settings, f"BABEL_TRANSLATION_DIRECTORIES = {str(sources)!r}\n")
+    code, lines, output = check(settings)
+    assert code == 0 and lines["translations"][0] == "OK", output
