@@ -189,6 +189,10 @@ def serve(host, port, workers, threads):
             self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 60)
+            if "control_socket_disable" in self.cfg.settings:
+                # gunicorn 25+ opens a control socket at one path per user ($HOME/.gunicorn):
+                # a second server on the host would take it over. Nothing here uses it.
+                self.cfg.set("control_socket_disable", True)
 
         def load(self):
             return create_app()
