@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,16 @@ SUBJECT = f"Ihr Kontoauszug Cisco Learning Credits für Juni 2026 – {COMPANY}"
 BODY_GERMAN = ("Kontoauszug Cisco Learning Credits", "Anfangssaldo",
                "Der vollständige Kontoauszug liegt als PDF und CSV bei.")
 CSV_GERMAN = ("Prüfungsgutschein",)
+REDIS_URL = "redis://127.0.0.1:6379/9"  # .ci/run starts a Redis server when the machine has one
+
+
+def redis_answers():
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=2) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def log(message):
@@ -86,7 +97,7 @@ def build_and_install(work):
     log(f"built {sdist.name} and {wheel.name} with compiled catalogs in {time.monotonic() - started:.0f} s")
     started = time.monotonic()
     run([sys.executable, "-m", "venv", str(work / "venv")])
-    run([str(work / "venv" / "bin" / "pip"), "install", "--quiet", str(wheel)])
+    run([str(work / "venv" / "bin" / "pip"), "install", "--quiet", f"{wheel}[redis]"])
     log(f"installed into a fresh virtualenv in {time.monotonic() - started:.0f} s")
     return work / "venv" / "bin" / "clc-ledger"
 
@@ -156,6 +167,9 @@ def scenario(kind, script, work, database_url, smtp):
     environment["XDG_DATA_HOME"] = str(data_home)  # the default data directory, kept out of $HOME
     if database_url:
         environment["CLC_DATABASE_URL"] = database_url
+    redis = kind == "postgresql" and redis_answers()
+    if redis:  # the set-up of several web workers: sign-in rate limits counted in Redis ([redis] extra)
+        environment["CLC_RATELIMIT_STORAGE_URI"] = REDIS_URL
 
     refused = subprocess.run([str(script), "serve", "--port", str(free_port())], cwd=folder, env=environment,
                              capture_output=True, text=True, timeout=120)
@@ -177,11 +191,14 @@ def scenario(kind, script, work, database_url, smtp):
                              timeout=120)
     assert checked.returncode == 0 and "FAIL" not in checked.stdout, checked.stdout + checked.stderr
     assert "OK   translations" in checked.stdout, checked.stdout
+    if redis:
+        assert f"OK   sign-in rate limits: {REDIS_URL} answers" in checked.stdout, checked.stdout
     if not database_url:
         data = data_home / "clc-ledger" / "clc_ledger.sqlite3"
         assert data.exists(), f"the SQLite database is not in the default data directory {data.parent}"
     assert list(folder.iterdir()) == [], f"commands wrote into the working folder: {list(folder.iterdir())}"
-    log(f"{kind}: init-db, create-admin and check passed")
+    log(f"{kind}: init-db, create-admin and check passed"
+        + (f" (sign-in rate limits in {REDIS_URL})" if redis else ""))
 
     logs = {name: open(work / f"{kind}-{name}.log", "w") for name in ("serve", "scheduler")}
     server = subprocess.Popen([str(script), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],

@@ -48,14 +48,14 @@ def create_app(test_config=None):
     return app
 
 
-def _instance_path():
+def _instance_path(environ=os.environ, package=Path(__file__).resolve().parent):
     """The data directory: config.py, the SQLite database and .eml mail. CLC_INSTANCE_PATH,
     else `instance/` beside the package in a checkout (its contents git-ignored), else the
     user's data directory (~/.local/share/clc-ledger on Linux), never inside site-packages."""
-    override = os.environ.get("CLC_INSTANCE_PATH")
+    override = environ.get("CLC_INSTANCE_PATH")
     if override:
         return os.path.abspath(override)
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = package.parent
     if (checkout / "pyproject.toml").is_file():
         return str(checkout / "instance")
     import platformdirs

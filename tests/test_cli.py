@@ -157,3 +157,19 @@ def test_demo_does_nothing_when_its_admin_name_is_taken(tmp_path):
         assert db.session.scalars(select(User.username)).all() == ["admin"]
         assert db.session.scalar(select(db.func.count(SalesOrder.id))) == 0
         db.engine.dispose()
+
+
+# --- the data directory -----------------------------------------------------------------------
+
+def test_the_data_directory_of_an_installed_package_is_outside_it(tmp_path, monkeypatch):
+    from clc_ledger.app import _instance_path
+
+    site_packages = tmp_path / "venv" / "lib" / "site-packages" / "clc_ledger"
+    site_packages.mkdir(parents=True)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert _instance_path({}, site_packages) == str(tmp_path / "data" / "clc-ledger")
+    assert _instance_path({"CLC_INSTANCE_PATH": "relative/dir"}, site_packages) == os.path.abspath("relative/dir")
+    checkout = tmp_path / "clone"
+    (checkout / "clc_ledger").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("")
+    assert _instance_path({}, checkout / "clc_ledger") == str(checkout / "instance")
