@@ -100,12 +100,15 @@ def refusing_unsafe_settings(command):
 
     @functools.wraps(callback)
     def run(*args, **kwargs):
-        from .doctor import refusal
+        from .doctor import refusal, testing
 
         app = click.get_current_context().ensure_object(ScriptInfo).load_app()
         message = refusal(app, f"`{command.name}`")
         if message:
             raise click.ClickException(message)
+        if testing(app.config):
+            click.echo("Warning: CLC_TESTING is on: the test clock can be moved over the API and unsafe "
+                       "settings are allowed. Never in production.", err=True)
         return callback(*args, **kwargs)
 
     guarded.callback = run

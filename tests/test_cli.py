@@ -173,3 +173,12 @@ def test_the_data_directory_of_an_installed_package_is_outside_it(tmp_path, monk
     (checkout / "clc_ledger").mkdir(parents=True)
     (checkout / "pyproject.toml").write_text("")
     assert _instance_path({}, checkout / "clc_ledger") == str(checkout / "instance")
+
+
+def test_scheduler_under_testing_starts_but_warns(data_directory):
+    runner = CliRunner()
+    assert runner.invoke(cli(), ["init-db"], env=data_directory).exit_code == 0
+    result = runner.invoke(cli(), ["scheduler", "--once"], env={**data_directory, "CLC_SECRET_KEY": None,
+                                                                 "CLC_TESTING": "1"})
+    assert result.exit_code == 0, result.output
+    assert "Warning: CLC_TESTING is on" in result.output and "Refusing" not in result.output
