@@ -112,14 +112,14 @@ def register_extensions(app):
 def _init_limiter(app):
     from limits.errors import ConfigurationError
 
-    from .doctor import ConfigError
+    from .doctor import ConfigError, redacted
 
     try:
         limiter.init_app(app)
     except ConfigurationError as error:  # e.g. redis:// without the Redis client installed
         uri = app.config.get("RATELIMIT_STORAGE_URI", "")
         hint = " Install it with: pip install 'clc-ledger[redis]'" if uri.startswith("redis") else ""
-        raise ConfigError(f"CLC_RATELIMIT_STORAGE_URI={uri.split('@')[-1]}: {str(error).rstrip('.')}.{hint}") from None
+        raise ConfigError(f"CLC_RATELIMIT_STORAGE_URI={redacted(uri)}: {str(error).rstrip('.')}.{hint}") from None
 
 
 def register_blueprints(app):

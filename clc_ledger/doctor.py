@@ -16,6 +16,12 @@ DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 NEW_KEY_COMMAND = """python3 -c 'import secrets; print(secrets.token_hex(32))'"""
 
 
+def redacted(uri):
+    """`uri` without the credentials before its host: safe to print."""
+    scheme, separator, rest = uri.partition("://")
+    return f"{scheme}://…@{rest.rsplit('@', 1)[1]}" if separator and "@" in rest else uri
+
+
 class ConfigError(Exception):
     """A setting that keeps the app from being built at all; the message says the fix."""
 
@@ -237,9 +243,9 @@ def _rate_limit_storage(app):
     else:
         error_text = "no answer"
     if not reachable:
-        return Finding("FAIL", "sign-in rate limits", f"cannot reach {uri}: {error_text}. "
+        return Finding("FAIL", "sign-in rate limits", f"cannot reach {redacted(uri)}: {error_text}. "
                                                       "Check CLC_RATELIMIT_STORAGE_URI and that the server runs")
-    return Finding("OK", "sign-in rate limits", f"{uri} answers")
+    return Finding("OK", "sign-in rate limits", f"{redacted(uri)} answers")
 
 
 def _base_url(app):

@@ -187,3 +187,8 @@ def test_catalogs_unpacked_after_their_sources_are_not_stale(settings, tmp_path)
     write_config(settings, f"BABEL_TRANSLATION_DIRECTORIES = {str(sources)!r}\n")
     code, lines, output = check(settings)
     assert code == 0 and lines["translations"][0] == "OK", output
+
+
+def test_a_password_in_the_rate_limit_store_address_is_never_printed(settings):
+    code, lines, output = check(settings, CLC_RATELIMIT_STORAGE_URI=f"redis://:hunter2@127.0.0.1:{free_port()}")
+    assert code == 1 and "hunter2" not in output and "redis://…@127.0.0.1" in output
