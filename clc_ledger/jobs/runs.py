@@ -145,13 +145,19 @@ def run_tracked(name, now=None, *, trigger="api"):
                     log.exception("Could not record the failed run of %s", name)
                 raise
             result = _jsonable(result)
-            _finish_run(run_id, "ok", result=result)
+            _finish_run(run_id, run_status(result), result=result)
             return result
     finally:
         try:
             release_lease(name, holder)
         except Exception:
             log.exception("Could not release the lease of %s (it expires by itself)", name)
+
+
+def run_status(result):
+    """`partial` when the job names companies or messages it could not do (`failed`), else
+    `ok` (R-JOB-2): the next run retries what failed."""
+    return "partial" if result.get("failed") else "ok"
 
 
 @transactional

@@ -1,9 +1,12 @@
 """Expiry (R-EXP-1..3): from 12:01 a.m. on expires_on an SO's available credits are expired.
 
 Reads apply it on the fly (sales_orders.view_of); this module writes it down as `expiry`
-entries, both in the daily job and whenever a locked SO is touched after its expiry.
+entries, both in the daily job and whenever a locked SO is touched after its expiry. The
+entry is effective at the expiry minute however late it is written (R-EXP-1, R-LED-3), or
+at the SO's latest entry when that came later (credits released or returned after expiry
+expire at once, R-EXP-3, R-DSP-2), so no SO's running balance ever dips below zero.
 """
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import clock
 from ..accounts.models import Company
@@ -11,7 +14,7 @@ from ..db import transactional
 from ..extensions import db
 from ..money import credits_str
 from .entries import record_entry
-from .models import SalesOrder
+from .models import LedgerEntry, SalesOrder
 from .sales_orders import is_past_expiry
 
 
@@ -24,9 +27,21 @@ def expire_if_due(company, sales_order, now, *, actor_id=None):
     sales_order.status = "expired"
     amount = sales_order.available
     if amount > 0:
-        record_entry(company, sales_order, "expiry", -amount, actor_id=actor_id, at=now,
+        record_entry(company, sales_order, "expiry", -amount, actor_id=actor_id,
+                     at=expiry_effective_at(sales_order, now),
                      description=f"Credits of {sales_order.so_number} expired on {sales_order.expires_on.isoformat()}")
     return amount
+
+
+def expiry_effective_at(sales_order, now):
+    """When an expiry written at `now` took effect (R-LED-3): the expiry minute, or the SO's
+    latest entry if that is later; never after `now`."""
+    latest = db.session.scalar(select(func.max(LedgerEntry.effective_at))
+                               .where(LedgerEntry.sales_order_id == sales_order.id))
+    effective = clock.expiry_instant(sales_order.expires_on)
+    if latest is not None and latest > effective:
+        effective = latest
+    return min(effective, now)
 
 
 BATCH_COMPANIES = 200  # companies expired per transaction by the daily job
