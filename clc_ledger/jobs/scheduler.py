@@ -64,8 +64,14 @@ def run_scheduled(app, name):
         finally:
             db.session.remove()
         status = "partial" if result.get("failed") else "ok"
-        log.info("job %s: %s %s", name, status, result)
+        log.info("job %s: %s %s", name, status, _brief(result))
         return status
+
+
+def _brief(result):
+    """The result for the log: long lists (a statements run names every statement) counted."""
+    return {key: f"[{len(value)} items]" if isinstance(value, list) and len(value) > 10 else value
+            for key, value in result.items()}
 
 
 def tick_job(app, name):

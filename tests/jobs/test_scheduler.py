@@ -28,10 +28,10 @@ FROZEN = "2026-12-11T20:00:00+00:00"  # 30 days before 2027-01-10
 class Scheduler:
     """One `clc-ledger scheduler` process, its output in a file."""
 
-    def __init__(self, name, database_url, tmp_path, mail_url):
+    def __init__(self, name, database_url, tmp_path, mail_url, **extra_env):
         self.log_path = tmp_path / f"{name}.log"
         env = {**os.environ, "CLC_DATABASE_URL": database_url, "CLC_TESTING": "1", "CLC_MAIL_URL": mail_url,
-               "CLC_INSTANCE_PATH": str(tmp_path / name), "CLC_TIMEZONE": "America/Los_Angeles"}
+               "CLC_INSTANCE_PATH": str(tmp_path / name), "CLC_TIMEZONE": "America/Los_Angeles", **extra_env}
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen([str(CLC_LEDGER), "scheduler"], env=env, stdout=log,
                                             stderr=subprocess.STDOUT)
@@ -66,9 +66,9 @@ class Scheduler:
 def schedulers(database_url, tmp_path):
     started = []
 
-    def start(name, mail_url):
+    def start(name, mail_url, **extra_env):
         db.session.commit()
-        scheduler = Scheduler(name, database_url, tmp_path, mail_url)
+        scheduler = Scheduler(name, database_url, tmp_path, mail_url, **extra_env)
         started.append(scheduler)
         return scheduler
 
