@@ -174,9 +174,10 @@ def _mark_dead_runs(name, holder):
 
 
 def run_status(result):
-    """`partial` when the job names companies or messages it could not do (`failed`), else
-    `ok` (R-JOB-2): the next run retries what failed."""
-    return "partial" if result.get("failed") else "ok"
+    """`partial` when the job names companies or messages it could not do (`failed`: a list,
+    or a count of messages; `retrying` mail; delivery `stopped` by a mail server that is
+    down), else `ok` (R-JOB-2): the next run retries what failed."""
+    return "partial" if any(result.get(key) for key in ("failed", "retrying", "stopped")) else "ok"
 
 
 @transactional

@@ -35,7 +35,7 @@ from ..db import transactional, utcnow_real
 from ..extensions import db
 from .calendar import Daily, Monthly, due_date
 from .models import JobSchedule
-from .runs import JobBusy, run_tracked
+from .runs import JobBusy, run_status, run_tracked
 
 log = logging.getLogger("clc_ledger.scheduler")
 
@@ -63,7 +63,7 @@ def run_scheduled(app, name):
             return "error"
         finally:
             db.session.remove()
-        status = "partial" if result.get("failed") else "ok"
+        status = run_status(result)
         log.info("job %s: %s %s", name, status, _brief(result))
         return status
 

@@ -6,6 +6,7 @@ reminded on D+30 and cancelled on D+45, at the job's first run on that date, wha
 daylight-saving change lies between (never 30 x 24 hours, which a spring change makes an
 hour late and an autumn one an hour early).
 """
+import logging
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -16,6 +17,8 @@ from ..db import transactional
 from ..extensions import db
 from .debits import _notify, release_hold, resolve_pending
 from .models import Debit
+
+log = logging.getLogger(__name__)
 
 REMIND_AFTER_DAYS = 30
 CANCEL_AFTER_DAYS = 45
@@ -33,11 +36,18 @@ def age_pending_debits(now):
         .order_by(Debit.id)
     ).all()
     db.session.rollback()
-    outcome = {"reminded": 0, "cancelled": 0}
+    outcome, failed = {"reminded": 0, "cancelled": 0}, []
     for debit_id in due:
-        done = _age(debit_id, now)
+        try:
+            done = _age(debit_id, now)
+        except Exception:  # R-JOB-2: the others go on; this one is aged again next run
+            log.exception("Pending debit %s could not be aged", debit_id)
+            failed.append({"debit_id": debit_id})
+            continue
         if done:
             outcome[done] += 1
+    if failed:
+        outcome["failed"] = failed
     return outcome
 
 

@@ -6,6 +6,8 @@ entry is effective at the expiry minute however late it is written (R-EXP-1, R-L
 at the SO's latest entry when that came later (credits released or returned after expiry
 expire at once, R-EXP-3, R-DSP-2), so no SO's running balance ever dips below zero.
 """
+import logging
+
 from sqlalchemy import func, select
 
 from .. import clock
@@ -44,6 +46,8 @@ def expiry_effective_at(sales_order, now):
     return min(effective, now)
 
 
+log = logging.getLogger(__name__)
+
 BATCH_COMPANIES = 200  # companies expired per transaction by the daily job
 
 
@@ -66,19 +70,27 @@ def expire_credits(now):
     for company_id, sales_order_id in due:
         by_company.setdefault(company_id, []).append(sales_order_id)
     items = list(by_company.items())
-    expired_orders, expired_credits = 0, 0
+    expired_orders, expired_credits, failed = 0, 0, []
     for start in range(0, len(items), BATCH_COMPANIES):
         batch = items[start:start + BATCH_COMPANIES]
         try:
             results = [_expire_companies(batch, now)]
         except Exception:
-            if len(batch) == 1:
-                raise
-            results = [_expire_companies([item], now) for item in batch]
+            log.info("Expiring companies one by one: %s", [company_id for company_id, _ids in batch], exc_info=True)
+            results = []
+            for item in batch:
+                try:
+                    results.append(_expire_companies([item], now))
+                except Exception:  # R-JOB-2: the others go on; this company is retried next run
+                    log.exception("Credits of company %s could not be expired", item[0])
+                    failed.append({"company_id": item[0]})
         for orders, credits in results:
             expired_orders += orders
             expired_credits += credits
-    return {"expired_sales_orders": expired_orders, "expired_credits": credits_str(expired_credits)}
+    outcome = {"expired_sales_orders": expired_orders, "expired_credits": credits_str(expired_credits)}
+    if failed:
+        outcome["failed"] = failed
+    return outcome
 
 
 @transactional
