@@ -18,8 +18,10 @@ from clc_ledger.statements.models import Statement
 from .test_scheduler import schedulers  # noqa: F401  (the fixture)
 
 LEASE_SECONDS = 3
-COMPANIES = 30
-MONTHS = 24  # January 2025 to December 2026, all due on 1 Jan 2027
+# Enough statements that the run commits several groups of companies (10 a transaction on
+# SQLite, 50 on PostgreSQL) and is killed between two of them.
+COMPANIES = 100
+MONTHS = 6  # July to December 2026, all due on 1 Jan 2027
 FAST = {"CLC_JOB_LEASE_SECONDS": str(LEASE_SECONDS), "CLC_SCHEDULER_TICK_SECONDS": "0.5"}
 
 
@@ -47,11 +49,11 @@ def wait_until(condition, timeout, what):
 
 
 def test_R_JOB_1_a_scheduler_killed_mid_run_is_taken_over_within_two_lease_lengths(api, smtp, schedulers):  # noqa: F811
-    api.set_clock("2025-01-10T10:00:00-08:00")
+    api.set_clock("2026-07-10T10:00:00-07:00")
     for number in range(COMPANIES):
-        company = api.company(name=f"Tenant{number:02d} Ltd")
-        api.sales_order(f"SO-K{number:02d}", company["id"], "100.00", booked_on="2024-12-20",
-                        invoice_date="2025-01-02")
+        company = api.company(name=f"Tenant{number:03d} Ltd")
+        api.sales_order(f"SO-K{number:03d}", company["id"], "100.00", booked_on="2026-06-20",
+                        invoice_date="2026-07-01")
     api.set_clock("2027-01-01T09:00:00-08:00")
     total = COMPANIES * MONTHS
 
