@@ -163,7 +163,8 @@ def build_scheduler(app, *, catch_up_on_start=True):
 
 
 @click.command("scheduler")
-@click.option("--once", is_flag=True, help="Catch up once (every job, in order) and exit, instead of running on.")
+@click.option("--once", is_flag=True,
+              help="Run every job that is due, once, in order, and exit (1 if one failed or was partial).")
 @with_appcontext
 def scheduler_command(once):
     """Run the job scheduler (its own process): expiry, reminders, statements, the outbox."""
@@ -173,7 +174,7 @@ def scheduler_command(once):
     logging.getLogger("clc_ledger").setLevel(logging.INFO)
     if once:
         outcomes = catch_up(app)
-        raise SystemExit(1 if "error" in outcomes.values() else 0)
+        raise SystemExit(1 if {"error", "partial"} & set(outcomes.values()) else 0)
     scheduler = build_scheduler(app)
 
     def stop(signum, _frame):
