@@ -69,9 +69,10 @@ class Raw:
         note = f"Debit #{debit_id}: {description}"
         digest = entry_hash(head, company_id=company_id, sales_order_id=so_id, at=now, kind="debit", amount=-amount,
                             debit_id=debit_id, description=note, actor_id=member_id)
-        cursor.execute(_sql(d, "INSERT INTO ledger_entries (company_id, sales_order_id, at, kind, amount, debit_id, "
-                               "description, actor_id, prev_hash, hash) VALUES (?, ?, ?, 'debit', ?, ?, ?, ?, ?, ?)"),
-                       (company_id, so_id, stamp, -amount, debit_id, note, member_id, head, digest))
+        cursor.execute(_sql(d, "INSERT INTO ledger_entries (company_id, sales_order_id, effective_at, recorded_at, kind, "
+                               "amount, debit_id, description, actor_id, prev_hash, hash) "
+                               "VALUES (?, ?, ?, ?, 'debit', ?, ?, ?, ?, ?, ?)"),
+                       (company_id, so_id, stamp, stamp, -amount, debit_id, note, member_id, head, digest))
         cursor.execute(_sql(d, "UPDATE sales_orders SET balance = balance - ? WHERE id = ?"), (amount, so_id))
         cursor.execute(_sql(d, "UPDATE companies SET ledger_head = ? WHERE id = ?"), (digest, company_id))
         cursor.execute(_sql(d, "SELECT email FROM users WHERE company_id = ? AND role = 'captain' AND active "

@@ -156,9 +156,12 @@ PASSWORD_HASH = "$argon2id$v=19$m=8,t=1,p=1$bm90LWEtcmVhbC1zYWx0$000000000000000
 
 
 def entry_hash(prev_hash, *, company_id, sales_order_id, at, kind, amount, debit_id, description, actor_id):
-    """LedgerEntry.compute_hash without building an ORM object (checked equal by the smoke test)."""
+    """LedgerEntry.compute_hash without building an ORM object (checked equal by the smoke test),
+    for an entry effective when it was recorded, at `at`."""
     content = {"company_id": company_id, "sales_order_id": sales_order_id,
-               "at": at.isoformat(timespec="microseconds"), "kind": kind, "amount": int(amount),
+               "effective_at": at.isoformat(timespec="microseconds"),
+               "recorded_at": at.isoformat(timespec="microseconds"), "deferred_from": None,
+               "kind": kind, "amount": int(amount),
                "debit_id": debit_id, "description": description, "actor_id": actor_id}
     payload = json.dumps([prev_hash, content], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -278,7 +281,8 @@ def add_active_sales_orders(orders, *, prefix="SO-B", entry_chunk=20000):
         prev = heads.get(company_id)
         digest = entry_hash(prev, company_id=company_id, sales_order_id=sales_order_id, at=at, kind=kind,
                             amount=amount, debit_id=None, description=description, actor_id=None)
-        rows.append({"id": entry_id, "company_id": company_id, "sales_order_id": sales_order_id, "at": at,
+        rows.append({"id": entry_id, "company_id": company_id, "sales_order_id": sales_order_id,
+                     "effective_at": at, "recorded_at": at,
                      "kind": kind, "amount": amount, "debit_id": None, "description": description,
                      "actor_id": None, "prev_hash": prev, "hash": digest})
         heads[company_id] = digest

@@ -50,6 +50,18 @@ def today():
     return local_now().date()
 
 
+def day_start(day: date) -> datetime:
+    """The first instant of a local calendar day (program time zone), as an aware UTC instant.
+    Where clocks skip midnight (e.g. America/Santiago, America/Havana) that is the first wall
+    time after the gap: a nonexistent 00:00 read with the offset before the change lands there."""
+    return datetime.combine(day, time(0), tzinfo=zone()).astimezone(UTC)
+
+
+def local_day(instant: datetime) -> date:
+    """The local calendar date (program time zone) of an aware instant."""
+    return instant.astimezone(zone()).date()
+
+
 def expiry_instant(expires_on: date) -> datetime:
     """12:01 a.m. local time on the expiry date, as an aware UTC instant (R-EXP-1)."""
     return datetime.combine(expires_on, EXPIRY_TIME, tzinfo=zone()).astimezone(UTC)

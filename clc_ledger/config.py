@@ -19,7 +19,11 @@ DEFAULTS = {
     "CLC_MAIL_URL": None,  # smtp://host:port, smtp+tls://..., smtps://...; None writes .eml files
     "CLC_MAIL_DIR": None,  # where .eml files go without a mail server (default instance/mail/)
     "CLC_MAIL_MAX_ATTEMPTS": 30,  # delivery tries (capped exponential backoff) before a mail is failed
-    "CLC_JOB_LEASE_SECONDS": 3600,  # how long a scheduler holds a job before another may take it
+    # A running job's lease: renewed every third of it while the job runs, so a killed
+    # scheduler blocks the job for at most this long (R-JOB-1).
+    "CLC_JOB_LEASE_SECONDS": 60,
+    "CLC_SCHEDULER_TICK_SECONDS": 20,  # how often the scheduler looks for due jobs
+    "CLC_JOB_RETRY_SECONDS": 300,  # a run that ended partial or error is run again after this
     "CLC_MAIL_FROM": "CLC Ledger <no-reply@clc-ledger.example>",
     "CLC_BASE_URL": "http://127.0.0.1:5000",
     "CLC_TESTING": False,
@@ -58,6 +62,9 @@ ENVIRONMENT = {
     "CLC_MAIL_DIR": "CLC_MAIL_DIR",
     "CLC_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "CLC_LOGIN_RATE_LIMIT": "CLC_LOGIN_RATE_LIMIT",
+    "CLC_JOB_LEASE_SECONDS": "CLC_JOB_LEASE_SECONDS",
+    "CLC_SCHEDULER_TICK_SECONDS": "CLC_SCHEDULER_TICK_SECONDS",
+    "CLC_JOB_RETRY_SECONDS": "CLC_JOB_RETRY_SECONDS",
 }
 _BOOLEAN = {"CLC_TESTING"}
 _LISTS = {"CLC_COUNTRIES"}

@@ -2,7 +2,9 @@
 or on demand through POST /api/v1/jobs/{name}/run.
 
 Each job is a function `job(now: datetime) -> dict` (a JSON-able summary of what it did),
-idempotent: running it twice for the same "now" does no more than running it once.
+idempotent: running it twice for the same "now" does no more than running it once. A job
+that could not do some companies, debits or messages goes on with the others and names them
+in `failed` (R-JOB-2): its run is recorded `partial`, and the next run does them again.
 """
 from importlib import import_module
 

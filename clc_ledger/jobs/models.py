@@ -1,9 +1,11 @@
-"""What the jobs leave behind: a row per run, and the lease that keeps two scheduler
-processes from running the same job at the same time."""
+"""What the jobs leave behind: a row per run, the lease that keeps two scheduler processes
+from running the same job at the same time, and how far each scheduled job has got."""
 from ..db import UTCDateTime
 from ..extensions import db
 
-RUN_STATUSES = ("running", "ok", "error")
+# partial: done for some companies or messages, not all (R-JOB-2); died: its process went
+# away mid-run (its lease ran out and another run took it over, R-JOB-1).
+RUN_STATUSES = ("running", "ok", "partial", "error", "died")
 
 BigId = db.BigInteger().with_variant(db.Integer(), "sqlite")
 
@@ -14,7 +16,7 @@ class JobRun(db.Model):
 
     __tablename__ = "job_runs"
     __table_args__ = (
-        db.CheckConstraint("status IN ('running', 'ok', 'error')", name="status"),
+        db.CheckConstraint("status IN ('running', 'ok', 'partial', 'error', 'died')", name="status"),
         db.Index("ix_job_runs_name_started_at", "name", "started_at"),
     )
 
@@ -41,3 +43,16 @@ class JobLease(db.Model):
     name = db.Column(db.String(64), primary_key=True)
     holder = db.Column(db.String(200), nullable=False)
     expires_at = db.Column(UTCDateTime(), nullable=False)
+
+
+class JobSchedule(db.Model):
+    """How far a scheduled job has got (R-JOB-1): `done_through` is the last local due date
+    (program time zone) whose run completed `ok`; a run that ended `partial` or `error`
+    leaves it where it was and sets `retry_at` (real time), so the job runs again then."""
+
+    __tablename__ = "job_schedule"
+
+    name = db.Column(db.String(64), primary_key=True)
+    done_through = db.Column(db.Date, nullable=True)
+    retry_at = db.Column(UTCDateTime(), nullable=True)
+    updated_at = db.Column(UTCDateTime(), nullable=False)

@@ -4,7 +4,14 @@ Every run, from the scheduler or the API, goes through `run_tracked`: it takes t
 lease with a compare-and-set (so two scheduler processes never run the same job at the same
 time: the second one is refused with JobBusy), keeps the lease renewed while the job runs,
 records a `running` row, calls the job as of the clock's "now", and records `ok` with the
-job's result or `error` with the traceback.
+job's result, `partial` when the result names what failed (R-JOB-2), or `error` with the
+traceback.
+
+Leases are short (CLC_JOB_LEASE_SECONDS, default 60) and renewed every third of their
+length by a thread of the running process, so they die with it (R-JOB-1): a scheduler
+killed mid-run holds its job for at most one lease length. The run that takes the job over
+marks the dead process's `running` row `died`; every job picks up what is left to do by
+itself (statements not yet issued, messages not yet sent, whose own claims expire too).
 Leases and run timestamps are real time, not the test clock: they are about processes.
 """
 import json
@@ -29,7 +36,7 @@ from .models import JobLease, JobRun
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LEASE_SECONDS = 3600
+DEFAULT_LEASE_SECONDS = 60
 KEEP_RUNS = timedelta(days=90)
 
 
@@ -42,7 +49,7 @@ def new_holder():
 
 
 def lease_ttl():
-    return timedelta(seconds=int(current_app.config.get("CLC_JOB_LEASE_SECONDS") or DEFAULT_LEASE_SECONDS))
+    return timedelta(seconds=float(current_app.config.get("CLC_JOB_LEASE_SECONDS") or DEFAULT_LEASE_SECONDS))
 
 
 @transactional
@@ -134,6 +141,7 @@ def run_tracked(name, now=None, *, trigger="api"):
         with LeaseKeeper(name, holder):
             as_of = now or clock.now()
             db.session.rollback()
+            _mark_dead_runs(name, holder)
             run_id = _start_run(name, trigger, as_of, holder)
             try:
                 result = job_function(name)(as_of)
@@ -145,13 +153,31 @@ def run_tracked(name, now=None, *, trigger="api"):
                     log.exception("Could not record the failed run of %s", name)
                 raise
             result = _jsonable(result)
-            _finish_run(run_id, "ok", result=result)
+            _finish_run(run_id, run_status(result), result=result)
             return result
     finally:
         try:
             release_lease(name, holder)
         except Exception:
             log.exception("Could not release the lease of %s (it expires by itself)", name)
+
+
+@transactional
+def _mark_dead_runs(name, holder):
+    """Runs of `name` still `running` under another holder, while we hold the lease: their
+    process stopped renewing it (killed, or cut off) and is gone."""
+    db.session.execute(
+        update(JobRun).where(JobRun.name == name, JobRun.status == "running", JobRun.holder != holder)
+        .values(status="died", finished_at=utcnow_real(),
+                error="Its process stopped renewing the job's lease (killed or cut off); the next run took over.")
+        .execution_options(synchronize_session=False))
+
+
+def run_status(result):
+    """`partial` when the job names companies or messages it could not do (`failed`: a list,
+    or a count of messages; `retrying` mail; delivery `stopped` by a mail server that is
+    down), else `ok` (R-JOB-2): the next run retries what failed."""
+    return "partial" if any(result.get(key) for key in ("failed", "retrying", "stopped")) else "ok"
 
 
 @transactional

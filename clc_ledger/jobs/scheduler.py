@@ -1,53 +1,57 @@
-"""`clc-ledger scheduler`: the job process (APScheduler 3.x BlockingScheduler).
+"""`clc-ledger scheduler`: the job process.
 
 Run exactly one kind of thing: this process, never inside web workers. Running two of them
 (e.g. on two hosts) is safe: each run takes the job's lease in the database, and the second
 process skips a job the first one is running. Every job is idempotent, so a job run again
 after the other process finished it does nothing more.
 
-Schedule, in CLC_TIMEZONE (the program's time zone):
-  expire-credits       daily 00:01 (R-EXP-1: credits expire at 12:01 a.m.)
-  age-pending-debits   daily 06:00
-  expiry-reminders     daily 06:05
-  monthly-statements   the 1st at 03:00 (03:00 exists on every day, DST included)
+Schedule, in CLC_TIMEZONE (the program's time zone), local wall time:
+  expire-credits       every day from 00:01 (R-EXP-1: credits expire at 12:01 a.m.)
+  age-pending-debits   every day from 06:00
+  expiry-reminders     every day from 06:05
+  monthly-statements   every 1st from 03:00
   deliver-outbox       every minute
-On start it catches up: the four daily/monthly jobs run once at once, in that order, then
-the outbox is delivered; they act as of "now", so a day or a month missed while the process
-was down is done then. misfire_grace_time is hours and coalesce is on, so a busy or
-suspended process runs a late job once rather than skipping it or running it many times.
+How (R-JOB-1): no cron trigger. Every CLC_SCHEDULER_TICK_SECONDS (20) each daily or monthly
+job asks jobs/calendar.py for its latest local due date, and runs if that date is later than
+the last one it completed (`job_schedule.done_through`, in the database, shared by every
+scheduler process). So a job runs once on every local day (or 1st) in any IANA zone, days
+of 23 or 25 hours and clocks that skip midnight included, and a day missed while nothing ran
+is caught up at the next tick, on start too: the start runs one pass over the jobs in the
+order above (expiry before statements), then the outbox. A run that ends `partial` or
+`error` leaves its date not done and is run again after CLC_JOB_RETRY_SECONDS (300)
+(R-JOB-2). The clock read is the program's one clock (the test clock when one is set).
 """
 import logging
 import signal
 import threading
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, time, timedelta
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .runs import JobBusy, run_tracked
+from .. import clock
+from ..db import transactional, utcnow_real
+from ..extensions import db
+from .calendar import Daily, Monthly, due_date
+from .models import JobSchedule
+from .runs import JobBusy, run_status, run_tracked
 
 log = logging.getLogger("clc_ledger.scheduler")
 
-CATCH_UP = ("expire-credits", "age-pending-debits", "expiry-reminders", "monthly-statements", "deliver-outbox")
-MISFIRE_GRACE_SECONDS = 6 * 3600
-
-
-def schedule():
-    """(job name, trigger name, trigger arguments) for every scheduled job."""
-    return [
-        ("expire-credits", "cron", {"hour": 0, "minute": 1}),
-        ("age-pending-debits", "cron", {"hour": 6, "minute": 0}),
-        ("expiry-reminders", "cron", {"hour": 6, "minute": 5}),
-        ("monthly-statements", "cron", {"day": 1, "hour": 3, "minute": 0}),
-        ("deliver-outbox", "interval", {"minutes": 1}),
-    ]
+SCHEDULE = {
+    "expire-credits": Daily(time(0, 1)),
+    "age-pending-debits": Daily(time(6, 0)),
+    "expiry-reminders": Daily(time(6, 5)),
+    "monthly-statements": Monthly(time(3, 0)),
+}
+CATCH_UP = (*SCHEDULE, "deliver-outbox")
+OUTBOX_EVERY = timedelta(minutes=1)
 
 
 def run_scheduled(app, name):
     """Run one job in its own app context; never raises (the scheduler must keep going).
-    Returns "ok", "skipped" or "error"."""
+    Returns the run's status ("ok", "partial", "error") or "skipped"."""
     with app.app_context():
         try:
             result = run_tracked(name, trigger="scheduler")
@@ -58,39 +62,109 @@ def run_scheduled(app, name):
             log.exception("job %s: error", name)
             return "error"
         finally:
-            from ..extensions import db
-
             db.session.remove()
-        log.info("job %s: ok %s", name, result)
-        return "ok"
+        status = run_status(result)
+        log.info("job %s: %s %s", name, status, _brief(result))
+        return status
+
+
+def _brief(result):
+    """The result for the log: long lists (a statements run names every statement) counted."""
+    return {key: f"[{len(value)} items]" if isinstance(value, list) and len(value) > 10 else value
+            for key, value in result.items()}
+
+
+def tick_job(app, name):
+    """Run the scheduled job `name` if its latest local due date is not done yet (and no retry
+    is waiting); record the date done when the run is `ok`. Returns the outcome or None."""
+    with app.app_context():
+        try:
+            due, state = _due_now(name)
+            if state is not None and state.done_through is not None and due <= state.done_through:
+                return None
+            if state is not None and state.retry_at is not None and utcnow_real() < state.retry_at:
+                return None
+        except Exception:
+            log.exception("job %s: could not read its schedule", name)
+            return None
+        finally:
+            db.session.remove()
+    outcome = run_scheduled(app, name)
+    if outcome == "skipped":
+        return outcome
+    with app.app_context():
+        try:
+            _record(name, due, outcome)
+        except Exception:  # the database may be down: the date stays not done, the job runs again
+            log.exception("job %s: could not record its run", name)
+        finally:
+            db.session.remove()
+    return outcome
+
+
+def _due_now(name):
+    due = due_date(SCHEDULE[name], clock.now().astimezone(clock.zone()))
+    return due, db.session.get(JobSchedule, name, populate_existing=True)
+
+
+@transactional
+def _record(name, due, outcome):
+    state = db.session.get(JobSchedule, name, populate_existing=True, with_for_update=True)
+    if state is None:
+        state = JobSchedule(name=name)
+        db.session.add(state)
+    now = utcnow_real()
+    state.updated_at = now
+    if outcome == "ok":
+        if state.done_through is None or due > state.done_through:
+            state.done_through = due
+        state.retry_at = None
+    else:
+        retry = float(current_app.config.get("CLC_JOB_RETRY_SECONDS") or 300)
+        state.retry_at = now + timedelta(seconds=retry)
+
+
+def tick_outbox(app):
+    return run_scheduled(app, "deliver-outbox")
 
 
 def catch_up(app):
-    outcomes = {name: run_scheduled(app, name) for name in CATCH_UP}
+    """One pass over every job, in order: what is due since the last run is done now."""
+    outcomes = {name: tick_job(app, name) or "done already" for name in SCHEDULE}
+    outcomes["deliver-outbox"] = tick_outbox(app)
     log.info("catch-up done: %s", ", ".join(f"{name} {outcome}" for name, outcome in outcomes.items()))
     return outcomes
 
 
 def build_scheduler(app, *, catch_up_on_start=True):
+    """An APScheduler BlockingScheduler that only keeps time in UTC intervals: one tick per
+    scheduled job (each in its own thread, so hours of statements hold up no daily job) and
+    the outbox every minute. What is due is decided by tick_job, not by a trigger."""
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    zone = ZoneInfo(app.config["CLC_TIMEZONE"])
+    tick = float(app.config.get("CLC_SCHEDULER_TICK_SECONDS") or 20)
     scheduler = BlockingScheduler(
-        timezone=zone,
-        executors={"default": ThreadPoolExecutor(max_workers=4)},
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
+        timezone=UTC,
+        executors={"default": ThreadPoolExecutor(max_workers=len(SCHEDULE) + 2)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
-    for name, trigger, arguments in schedule():
-        scheduler.add_job(run_scheduled, trigger, args=(app, name), id=name, name=name, **arguments)
+    start = datetime.now(UTC) + timedelta(seconds=tick if catch_up_on_start else 0)
+    for name in SCHEDULE:
+        scheduler.add_job(tick_job, "interval", args=(app, name), id=name, name=name, seconds=tick,
+                          next_run_time=start)
+    scheduler.add_job(tick_outbox, "interval", args=(app,), id="deliver-outbox", name="deliver-outbox",
+                      seconds=OUTBOX_EVERY.total_seconds(),
+                      next_run_time=datetime.now(UTC) + (OUTBOX_EVERY if catch_up_on_start else timedelta(0)))
     if catch_up_on_start:
         scheduler.add_job(catch_up, "date", args=(app,), id="catch-up", name="catch-up",
-                          run_date=datetime.now(zone))
+                          run_date=datetime.now(UTC))
     return scheduler
 
 
 @click.command("scheduler")
-@click.option("--once", is_flag=True, help="Catch up once (every job, in order) and exit, instead of running on.")
+@click.option("--once", is_flag=True,
+              help="Run every job that is due, once, in order, and exit (1 if one failed or was partial).")
 @with_appcontext
 def scheduler_command(once):
     """Run the job scheduler (its own process): expiry, reminders, statements, the outbox."""
@@ -100,7 +174,7 @@ def scheduler_command(once):
     logging.getLogger("clc_ledger").setLevel(logging.INFO)
     if once:
         outcomes = catch_up(app)
-        raise SystemExit(1 if "error" in outcomes.values() else 0)
+        raise SystemExit(1 if {"error", "partial"} & set(outcomes.values()) else 0)
     scheduler = build_scheduler(app)
 
     def stop(signum, _frame):

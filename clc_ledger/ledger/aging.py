@@ -1,32 +1,53 @@
 """Pending debits do not wait forever (R-DEB-7): the `age-pending-debits` job reminds the
-captains once at 30 days and cancels the request at 45, releasing its hold."""
+captains once at 30 days and cancels the request at 45, releasing its hold.
+
+Days are calendar days in the program's time zone: a debit requested on local date D is
+reminded on D+30 and cancelled on D+45, at the job's first run on that date, whatever
+daylight-saving change lies between (never 30 x 24 hours, which a spring change makes an
+hour late and an autumn one an hour early).
+"""
+import logging
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from .. import clock
 from ..accounts.services import lock_company
 from ..db import transactional
 from ..extensions import db
 from .debits import _notify, release_hold, resolve_pending
 from .models import Debit
 
-REMIND_AFTER = timedelta(days=30)
-CANCEL_AFTER = timedelta(days=45)
+log = logging.getLogger(__name__)
+
+REMIND_AFTER_DAYS = 30
+CANCEL_AFTER_DAYS = 45
 AUTO_CANCEL_REASON = "Cancelled automatically: no captain decided within 45 days."
 
 
 def age_pending_debits(now):
-    """Idempotent: a debit is reminded once and cancelled once, however often this runs."""
+    """Idempotent: a debit is reminded once and cancelled once, however often this runs.
+    `now` is an aware instant; its local date is "today"."""
+    today = clock.local_day(now)
+    # Requested before the start of local day today-29 <=> requested on or before today-30.
+    remind_before = clock.day_start(today - timedelta(days=REMIND_AFTER_DAYS - 1))
     due = db.session.scalars(
-        select(Debit.id).where(Debit.status == "pending", Debit.requested_at <= now - REMIND_AFTER)
+        select(Debit.id).where(Debit.status == "pending", Debit.requested_at < remind_before)
         .order_by(Debit.id)
     ).all()
     db.session.rollback()
-    outcome = {"reminded": 0, "cancelled": 0}
+    outcome, failed = {"reminded": 0, "cancelled": 0}, []
     for debit_id in due:
-        done = _age(debit_id, now)
+        try:
+            done = _age(debit_id, now)
+        except Exception:  # R-JOB-2: the others go on; this one is aged again next run
+            log.exception("Pending debit %s could not be aged", debit_id)
+            failed.append({"debit_id": debit_id})
+            continue
         if done:
             outcome[done] += 1
+    if failed:
+        outcome["failed"] = failed
     return outcome
 
 
@@ -37,13 +58,14 @@ def _age(debit_id, now):
     db.session.refresh(debit)
     if debit.status != "pending":
         return None
-    if now - debit.requested_at >= CANCEL_AFTER:
+    days_pending = (clock.local_day(now) - clock.local_day(debit.requested_at)).days
+    if days_pending >= CANCEL_AFTER_DAYS:
         if not resolve_pending(debit, to_status="cancelled", decided_by_id=None, reason=AUTO_CANCEL_REASON, now=now):
             return None
         release_hold(company, debit, actor_id=None, now=now, note=f"Debit #{debit.id}: {AUTO_CANCEL_REASON}")
         _notify("debit_auto_cancelled", debit)
         return "cancelled"
-    if debit.reminded_at is None:
+    if debit.reminded_at is None and days_pending >= REMIND_AFTER_DAYS:
         debit.reminded_at = now
         _notify("debit_pending_reminder", debit)
         return "reminded"

@@ -1,9 +1,14 @@
 """Expiry (R-EXP-1..3): from 12:01 a.m. on expires_on an SO's available credits are expired.
 
 Reads apply it on the fly (sales_orders.view_of); this module writes it down as `expiry`
-entries, both in the daily job and whenever a locked SO is touched after its expiry.
+entries, both in the daily job and whenever a locked SO is touched after its expiry. The
+entry is effective at the expiry minute however late it is written (R-EXP-1, R-LED-3), or
+at the SO's latest entry when that came later (credits released or returned after expiry
+expire at once, R-EXP-3, R-DSP-2), so no SO's running balance ever dips below zero.
 """
-from sqlalchemy import select
+import logging
+
+from sqlalchemy import func, select
 
 from .. import clock
 from ..accounts.models import Company
@@ -11,7 +16,7 @@ from ..db import transactional
 from ..extensions import db
 from ..money import credits_str
 from .entries import record_entry
-from .models import SalesOrder
+from .models import LedgerEntry, SalesOrder
 from .sales_orders import is_past_expiry
 
 
@@ -24,10 +29,24 @@ def expire_if_due(company, sales_order, now, *, actor_id=None):
     sales_order.status = "expired"
     amount = sales_order.available
     if amount > 0:
-        record_entry(company, sales_order, "expiry", -amount, actor_id=actor_id, at=now,
+        record_entry(company, sales_order, "expiry", -amount, actor_id=actor_id,
+                     at=expiry_effective_at(sales_order, now),
                      description=f"Credits of {sales_order.so_number} expired on {sales_order.expires_on.isoformat()}")
     return amount
 
+
+def expiry_effective_at(sales_order, now):
+    """When an expiry written at `now` took effect (R-LED-3): the expiry minute, or the SO's
+    latest entry if that is later; never after `now`."""
+    latest = db.session.scalar(select(func.max(LedgerEntry.effective_at))
+                               .where(LedgerEntry.sales_order_id == sales_order.id))
+    effective = clock.expiry_instant(sales_order.expires_on)
+    if latest is not None and latest > effective:
+        effective = latest
+    return min(effective, now)
+
+
+log = logging.getLogger(__name__)
 
 BATCH_COMPANIES = 200  # companies expired per transaction by the daily job
 
@@ -51,19 +70,27 @@ def expire_credits(now):
     for company_id, sales_order_id in due:
         by_company.setdefault(company_id, []).append(sales_order_id)
     items = list(by_company.items())
-    expired_orders, expired_credits = 0, 0
+    expired_orders, expired_credits, failed = 0, 0, []
     for start in range(0, len(items), BATCH_COMPANIES):
         batch = items[start:start + BATCH_COMPANIES]
         try:
             results = [_expire_companies(batch, now)]
         except Exception:
-            if len(batch) == 1:
-                raise
-            results = [_expire_companies([item], now) for item in batch]
+            log.info("Expiring companies one by one: %s", [company_id for company_id, _ids in batch], exc_info=True)
+            results = []
+            for item in batch:
+                try:
+                    results.append(_expire_companies([item], now))
+                except Exception:  # R-JOB-2: the others go on; this company is retried next run
+                    log.exception("Credits of company %s could not be expired", item[0])
+                    failed.append({"company_id": item[0]})
         for orders, credits in results:
             expired_orders += orders
             expired_credits += credits
-    return {"expired_sales_orders": expired_orders, "expired_credits": credits_str(expired_credits)}
+    outcome = {"expired_sales_orders": expired_orders, "expired_credits": credits_str(expired_credits)}
+    if failed:
+        outcome["failed"] = failed
+    return outcome
 
 
 @transactional

@@ -3,6 +3,7 @@ import hashlib
 import json
 
 from sqlalchemy import DDL, event
+from sqlalchemy.orm import synonym
 
 from .. import clock
 from ..db import UTCDateTime
@@ -69,20 +70,30 @@ class LedgerEntry(db.Model):
 
     Amounts are signed hundredths: + adds available credits. A hold is negative (credits
     leave `available` for `held`), its release positive. Each entry's hash covers its
-    content and the previous entry of the same company (R-LED-2).
+    content, both its times included, and the previous entry of the same company (R-LED-2).
+
+    Two times (R-LED-3), aware UTC instants: `effective_at` is when it happened under the
+    rules (the expiry minute, the approval, the reversal): statements, running balances and
+    "as of" reads go by it; `recorded_at` is when it was written. `at` is another name for
+    `effective_at`. `deferred_from` ('YYYY-MM') is set when the entry belonged in a month
+    whose statement was already issued, so it was made effective at the start of the next
+    open month instead: it says why.
     """
 
     __tablename__ = "ledger_entries"
     __table_args__ = (
         db.CheckConstraint(_in("kind", ENTRY_KINDS), name="kind"),
         db.CheckConstraint("amount <> 0", name="amount_not_zero"),
-        db.Index("ix_ledger_entries_company_at", "company_id", "at"),
+        db.Index("ix_ledger_entries_company_effective_at", "company_id", "effective_at"),
     )
 
     id = db.Column(BigId, primary_key=True)
     company_id = db.Column(db.Integer, db.ForeignKey("companies.id"), nullable=False)
     sales_order_id = db.Column(db.Integer, db.ForeignKey("sales_orders.id"), nullable=False, index=True)
-    at = db.Column(UTCDateTime(), nullable=False)
+    effective_at = db.Column(UTCDateTime(), nullable=False)
+    recorded_at = db.Column(UTCDateTime(), nullable=False)
+    deferred_from = db.Column(db.String(7), nullable=True)
+    at = synonym("effective_at")
     kind = db.Column(db.String(16), nullable=False)
     amount = db.Column(db.BigInteger, nullable=False)
     debit_id = db.Column(db.Integer, db.ForeignKey("debits.id"), nullable=True, index=True)
@@ -98,7 +109,9 @@ class LedgerEntry(db.Model):
         return {
             "company_id": self.company_id,
             "sales_order_id": self.sales_order_id,
-            "at": self.at.isoformat(timespec="microseconds"),
+            "effective_at": self.effective_at.isoformat(timespec="microseconds"),
+            "recorded_at": self.recorded_at.isoformat(timespec="microseconds"),
+            "deferred_from": self.deferred_from,
             "kind": self.kind,
             "amount": int(self.amount),
             "debit_id": self.debit_id,
@@ -111,7 +124,8 @@ class LedgerEntry(db.Model):
 
 
 def chain_hash(prev_hash, content):
-    """The hash of an entry: its content (LedgerEntry.content) chained to the previous one."""
+    """The hash of an entry: its content (LedgerEntry.content) chained to the previous one.
+    Instants in `content` are ISO strings with microseconds (the same on every database)."""
     payload = json.dumps([prev_hash, content], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 

@@ -54,7 +54,11 @@ class BalanceOut(Schema):
 
 class LedgerEntryOut(Schema):
     id = fields.Integer()
-    at = fields.AwareDateTime()
+    at = fields.AwareDateTime(metadata={"description": "When it took effect (R-LED-3): statements go by it."})
+    recorded_at = fields.AwareDateTime(metadata={"description": "When it was written."})
+    deferred_from = fields.String(allow_none=True, metadata={
+        "description": "YYYY-MM: the month it belonged in, whose statement was already issued; "
+                       "it took effect at the start of the next open month instead (R-LED-3)."})
     kind = fields.String()
     so_number = fields.Function(lambda entry: entry.sales_order.so_number)
     amount = Credits()

@@ -49,7 +49,9 @@ log = logging.getLogger(__name__)
 FIRST_RETRY = timedelta(minutes=1)
 MAX_RETRY = timedelta(hours=1)
 DEFAULT_MAX_ATTEMPTS = 30  # 1+2+...+32 min, then hourly: about a day of outage
-LEASE = timedelta(minutes=10)  # longer than any SMTP conversation (30 s timeouts)
+# A claim outlives any SMTP conversation (30 s timeouts) and dies with its deliverer within
+# two minutes (R-JOB-1): a message claimed by a killed process is sent again after that.
+LEASE = timedelta(minutes=2)
 SMTP_TIMEOUT = 30
 BATCH = 50
 

@@ -53,14 +53,21 @@ def send_expiry_reminders(now=None):
         .order_by(SalesOrder.expires_on, SalesOrder.id)
     ).all()
     db.session.rollback()
-    enqueued = 0
+    enqueued, failed = 0, []
     for sales_order_id, expires_on in candidates:
         threshold = threshold_for((expires_on - today).days)
         if threshold is None:
             continue
-        if _remind(sales_order_id, threshold, now, today):
-            enqueued += 1
-    return {"sales_orders_checked": len(candidates), "reminders_enqueued": enqueued}
+        try:
+            if _remind(sales_order_id, threshold, now, today):
+                enqueued += 1
+        except Exception:  # R-JOB-2: the others go on; this one is tried again next run
+            log.exception("Expiry reminder for sales order %s could not be enqueued", sales_order_id)
+            failed.append({"sales_order_id": sales_order_id, "threshold": threshold})
+    outcome = {"sales_orders_checked": len(candidates), "reminders_enqueued": enqueued}
+    if failed:
+        outcome["failed"] = failed
+    return outcome
 
 
 @transactional

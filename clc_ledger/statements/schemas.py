@@ -43,6 +43,9 @@ class StatementEntryOut(StatementReservationOut):
     amount_usd = _usd("amount")
     running_balance = Credits()
     running_balance_usd = _usd("running_balance")
+    deferred_from = fields.String(metadata={
+        "description": "YYYY-MM, only on an entry that belonged in that month, whose statement was already "
+                       "issued: it took effect at the start of this one instead (R-LED-3)."})
 
 
 class StatementSalesOrderOut(Schema):

@@ -3,7 +3,10 @@ and calendar month, and emailed (through the outbox, in the same transaction) wh
 
 What a statement states
 - The month is the calendar month in the program's time zone (CLC_TIMEZONE): entries with
-  local midnight on the 1st <= `at` < local midnight on the next 1st.
+  local midnight on the 1st <= `effective_at` < local midnight on the next 1st (R-LED-3:
+  an expiry written days late still falls in the month it happened), in effective order.
+- A month is issued only once every expiry due in it is recorded (R-STM-2): a company with
+  an active SO whose expiry minute lies in the month waits (the run is `partial`).
 - Balance is R-SO-4's: only BALANCE_KINDS move it. Opening = the sum of the company's
   balance-moving entries before the month; every balance-moving entry of the month follows
   with its running balance; closing = opening + those entries. So each month's opening is
@@ -102,22 +105,24 @@ def periods_from(first, last):
 # statements, which was about half of what each query cost.
 _COMPANIES = bindparam("company_ids", expanding=True)
 _MONTH_ENTRIES = (
-    select(LedgerEntry.company_id, LedgerEntry.id, LedgerEntry.at, LedgerEntry.kind, SalesOrder.so_number,
-           LedgerEntry.description, LedgerEntry.debit_id, LedgerEntry.amount)
+    select(LedgerEntry.company_id, LedgerEntry.id, LedgerEntry.effective_at.label("at"), LedgerEntry.kind,
+           SalesOrder.so_number, LedgerEntry.description, LedgerEntry.debit_id, LedgerEntry.amount,
+           LedgerEntry.deferred_from)
     .join(SalesOrder, SalesOrder.id == LedgerEntry.sales_order_id)
-    .where(LedgerEntry.company_id.in_(_COMPANIES), LedgerEntry.at >= bindparam("start"),
-           LedgerEntry.at < bindparam("end"))
-    .order_by(LedgerEntry.company_id, LedgerEntry.at, LedgerEntry.id))
+    .where(LedgerEntry.company_id.in_(_COMPANIES), LedgerEntry.effective_at >= bindparam("start"),
+           LedgerEntry.effective_at < bindparam("end"))
+    .order_by(LedgerEntry.company_id, LedgerEntry.effective_at, LedgerEntry.id))
 _MOVES_BALANCE = LedgerEntry.kind.in_(sorted(BALANCE_KINDS))
 # Per SO, up to the period end: what moved its balance before the month (the opening), its
 # balance and what it held at the end, and whether it was reissued out.
 _SUMS_BY_SALES_ORDER = (
     select(LedgerEntry.company_id, LedgerEntry.sales_order_id,
-           func.sum(case((and_(_MOVES_BALANCE, LedgerEntry.at < bindparam("start")), LedgerEntry.amount), else_=0)),
+           func.sum(case((and_(_MOVES_BALANCE, LedgerEntry.effective_at < bindparam("start")), LedgerEntry.amount),
+                         else_=0)),
            func.sum(case((_MOVES_BALANCE, LedgerEntry.amount), else_=0)),
            func.sum(case((LedgerEntry.kind.in_(sorted(HOLD_KINDS)), LedgerEntry.amount), else_=0)),
            func.max(case((LedgerEntry.kind == "reissue_out", 1), else_=0)))
-    .where(LedgerEntry.company_id.in_(_COMPANIES), LedgerEntry.at < bindparam("end"))
+    .where(LedgerEntry.company_id.in_(_COMPANIES), LedgerEntry.effective_at < bindparam("end"))
     .group_by(LedgerEntry.company_id, LedgerEntry.sales_order_id))
 _SALES_ORDERS = (
     select(SalesOrder.company_id, SalesOrder.id, SalesOrder.so_number, SalesOrder.activated_at,
@@ -177,6 +182,8 @@ def _snapshot(company, period, month_entries, sums, sales_orders):
             "debit_id": entry.debit_id,
             "amount": int(entry.amount),
         }
+        if entry.deferred_from:
+            line["deferred_from"] = entry.deferred_from
         if entry.kind in BALANCE_KINDS:
             running += int(entry.amount)
             line["running_balance"] = running
@@ -315,7 +322,7 @@ def _due(last):
     month of its first ledger entry to `last`, in order."""
     zone = clock.zone()
     firsts = db.session.execute(
-        select(LedgerEntry.company_id, func.min(LedgerEntry.at)).group_by(LedgerEntry.company_id)
+        select(LedgerEntry.company_id, func.min(LedgerEntry.effective_at)).group_by(LedgerEntry.company_id)
         .order_by(LedgerEntry.company_id)).all()
     due = []
     for offset in range(0, len(firsts), ISSUED_PERIODS_BATCH):
@@ -333,6 +340,30 @@ def _due(last):
     return due
 
 
+def _hold_back_unexpired(due, last):
+    """(ready, waiting): R-STM-2, a month is issued only once every expiry due in it is
+    recorded. A company with an active SO whose expiry minute falls before a month's end
+    keeps that month and the later ones back until the expiry is written down."""
+    _first, last_day = first_and_last_day(last)
+    pending = dict(db.session.execute(
+        select(SalesOrder.company_id, func.min(SalesOrder.expires_on))
+        .where(SalesOrder.status == "active", SalesOrder.expires_on <= last_day)
+        .group_by(SalesOrder.company_id)).all())
+    ready, waiting = [], []
+    for company_id, periods in due:
+        expires_on = pending.get(company_id)
+        if expires_on is None:
+            ready.append((company_id, periods))
+            continue
+        due_at = clock.expiry_instant(expires_on)
+        issuable = [period for period in periods if period_bounds(period)[1] <= due_at]
+        waiting += [{"company_id": company_id, "period": period, "reason": "expiry_not_recorded",
+                     "expires_on": expires_on.isoformat()} for period in periods[len(issuable):]]
+        if issuable:
+            ready.append((company_id, issuable))
+    return ready, waiting
+
+
 def run_monthly_statements(now):
     """The `monthly-statements` job: for each company, the month before `now` (program time
     zone) and any earlier month since its first ledger entry that has no statement yet (a
@@ -342,7 +373,7 @@ def run_monthly_statements(now):
     together still ~2 ms of reads and commit per statement more than fifty."""
     last = previous_period(now)
     db.session.rollback()
-    due = _due(last)
+    due, waiting = _hold_back_unexpired(_due(last), last)
     issued, failed = [], []
     group = COMPANIES_PER_TRANSACTION[db.session.get_bind().dialect.name]
     for offset in range(0, len(due), group):
@@ -366,7 +397,7 @@ def run_monthly_statements(now):
                 if created:
                     issued.append({"company_id": company_id, "period": period})
     db.session.rollback()
-    return {"period": last, "issued": len(issued), "statements": issued, "failed": failed}
+    return {"period": last, "issued": len(issued), "statements": issued, "failed": failed + waiting}
 
 
 # --- reading -----------------------------------------------------------------------------

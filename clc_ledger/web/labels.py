@@ -19,6 +19,8 @@ STATUS_LABELS = {
     "running": _l("Running"),
     "ok": _l("Succeeded"),
     "error": _l("Failed"),
+    "partial": _l("Partly done"),  # R-JOB-2: some companies or messages failed; retried
+    "died": _l("Process died"),  # R-JOB-1: its process was killed mid-run; taken over
 }
 
 TRIGGER_LABELS = {"api": _l("API"), "scheduler": _l("Scheduler"), "cli": _l("Command line"), "web": _l("Back office")}

@@ -5,7 +5,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from clc_ledger.db import transactional
 from clc_ledger.extensions import db
-from clc_ledger.jobs.models import JobRun
+from clc_ledger.jobs.models import JobRun, JobSchedule
 from clc_ledger.jobs.runs import acquire_lease
-from clc_ledger.jobs.scheduler import CATCH_UP, build_scheduler
+from clc_ledger.jobs.scheduler import CATCH_UP, build_scheduler, tick_job
 from clc_ledger.notifications import outbox
 from clc_ledger.notifications.models import OutboxMessage
 
@@ -28,10 +28,10 @@ FROZEN = "2026-12-11T20:00:00+00:00"  # 30 days before 2027-01-10
 class Scheduler:
     """One `clc-ledger scheduler` process, its output in a file."""
 
-    def __init__(self, name, database_url, tmp_path, mail_url):
+    def __init__(self, name, database_url, tmp_path, mail_url, **extra_env):
         self.log_path = tmp_path / f"{name}.log"
         env = {**os.environ, "CLC_DATABASE_URL": database_url, "CLC_TESTING": "1", "CLC_MAIL_URL": mail_url,
-               "CLC_INSTANCE_PATH": str(tmp_path / name), "CLC_TIMEZONE": "America/Los_Angeles"}
+               "CLC_INSTANCE_PATH": str(tmp_path / name), "CLC_TIMEZONE": "America/Los_Angeles", **extra_env}
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen([str(CLC_LEDGER), "scheduler"], env=env, stdout=log,
                                             stderr=subprocess.STDOUT)
@@ -66,9 +66,9 @@ class Scheduler:
 def schedulers(database_url, tmp_path):
     started = []
 
-    def start(name, mail_url):
+    def start(name, mail_url, **extra_env):
         db.session.commit()
-        scheduler = Scheduler(name, database_url, tmp_path, mail_url)
+        scheduler = Scheduler(name, database_url, tmp_path, mail_url, **extra_env)
         started.append(scheduler)
         return scheduler
 
@@ -128,7 +128,7 @@ def test_on_start_it_catches_up_every_job_then_stops_cleanly_on_sigterm(api, smt
 
 def test_two_schedulers_never_run_the_same_job_at_once_nor_send_twice(app, smtp, schedulers):  # noqa: F811
     _enqueue(25)
-    assert acquire_lease("monthly-statements", "another-host:1")  # held elsewhere for an hour
+    assert acquire_lease("monthly-statements", "another-host:1", timedelta(hours=1))  # held elsewhere, alive
     db.session.commit()
 
     first, second = schedulers("first", smtp.url), schedulers("second", smtp.url)
@@ -152,20 +152,52 @@ def test_two_schedulers_never_run_the_same_job_at_once_nor_send_twice(app, smtp,
     assert set(db.session.scalars(select(OutboxMessage.status))) == {"sent"}
 
 
-def test_the_schedule_runs_in_the_program_time_zone(app):
+def _schedule_state(name):
+    db.session.rollback()
+    return db.session.get(JobSchedule, name, populate_existing=True)
+
+
+def test_R_JOB_1_a_tick_runs_a_daily_job_once_per_local_day_and_records_the_date_done(api):
+    app = api.app
+    api.set_clock("2027-03-13T23:59:00-08:00")  # the evening before LA's spring change
+    assert tick_job(app, "expire-credits") == "ok"
+    assert _schedule_state("expire-credits").done_through == date(2027, 3, 13)
+    assert tick_job(app, "expire-credits") is None  # done for the 13th
+    api.set_clock("2027-03-14T00:00:30-08:00")  # 12:00:30 a.m.: not yet 12:01
+    assert tick_job(app, "expire-credits") is None
+    api.set_clock("2027-03-14T00:01:00-08:00")
+    assert tick_job(app, "expire-credits") == "ok"
+    api.set_clock("2027-03-15T00:01:00-07:00")  # the day after the 23-hour day
+    assert tick_job(app, "expire-credits") == "ok"
+    assert _schedule_state("expire-credits").done_through == date(2027, 3, 15)
+    db.session.rollback()
+    assert [run.as_of.astimezone(LA).date() for run in _runs()] == [date(2027, 3, 13), date(2027, 3, 14),
+                                                                      date(2027, 3, 15)]
+
+
+def test_R_JOB_2_a_partial_run_leaves_its_date_not_done_and_is_retried_after_the_retry_delay(api, monkeypatch):
+    app = api.app
+    app.config["CLC_JOB_RETRY_SECONDS"] = 0.5
+    api.set_clock("2027-03-01T06:00:00-08:00")
+    outcomes = iter([{"failed": [{"company_id": 7}]}, {"failed": []}])
+    monkeypatch.setattr("clc_ledger.statements.services.run_monthly_statements", lambda now: next(outcomes))
+    assert tick_job(app, "monthly-statements") == "partial"
+    assert _schedule_state("monthly-statements").done_through is None
+    assert tick_job(app, "monthly-statements") is None  # waits for the retry delay
+    time.sleep(0.6)
+    assert tick_job(app, "monthly-statements") == "ok"
+    assert _schedule_state("monthly-statements").done_through == date(2027, 3, 1)
+    assert [run.status for run in _runs()] == ["partial", "ok"]
+
+
+def test_the_scheduler_keeps_time_in_utc_ticks_and_leaves_due_dates_to_the_calendar(app):
     scheduler = build_scheduler(app, catch_up_on_start=False)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == set(CATCH_UP)
-    after = datetime(2027, 2, 28, 23, 0, tzinfo=LA)
-    fire = {name: job.trigger.get_next_fire_time(None, after) for name, job in jobs.items()}
-    assert fire["expire-credits"] == datetime(2027, 3, 1, 0, 1, tzinfo=LA)
-    assert fire["expire-credits"].astimezone(UTC) == datetime(2027, 3, 1, 8, 1, tzinfo=UTC)
-    assert fire["monthly-statements"] == datetime(2027, 3, 1, 3, 0, tzinfo=LA)
-    assert fire["expiry-reminders"].date() == fire["age-pending-debits"].date() == datetime(2027, 3, 1).date()
-    assert str(scheduler.timezone) == "America/Los_Angeles"
+    assert str(scheduler.timezone) == "UTC"
+    assert {type(job.trigger).__name__ for job in jobs.values()} == {"IntervalTrigger"}
     assert scheduler._job_defaults["coalesce"] is True
     assert scheduler._job_defaults["max_instances"] == 1
-    assert scheduler._job_defaults["misfire_grace_time"] >= 3600
 
 
 def test_the_scheduler_command_is_registered(app):
