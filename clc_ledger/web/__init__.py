@@ -87,7 +87,7 @@ def _register_filters(app):
     app.jinja_env.globals["get_locale"] = get_locale
 
     app.jinja_env.filters.update(
-        clc=common.clc, usd=common.usd, day=common.day, status_label=labels.status_label,
+        clc=common.clc, usd=common.usd, day=common.day, month=common.month, status_label=labels.status_label,
         category_label=labels.category_label, role_label=labels.role_label, job_label=labels.job_label,
         trigger_label=labels.trigger_label,
     )

@@ -7,10 +7,10 @@ import re
 from datetime import date
 
 import pygal
-from flask_babel import format_date, gettext as _
+from flask_babel import gettext as _
 from pygal.style import Style
 
-from .common import clc
+from .common import clc, month
 
 MONTHS_AHEAD = 12
 SCRIPT = re.compile(r"<script\b[^>]*/>|<script\b[^>]*>.*?</script>", re.S)
@@ -47,7 +47,7 @@ def expiring_svg(months):
         title=_("Credits expiring per month"), x_label_rotation=0, truncate_label=-1,
         value_formatter=lambda value: clc(int(round(value or 0))), print_values=False, margin=16,
     )
-    chart.x_labels = [format_date(month, "MMM yy") for month, _amount in months]
+    chart.x_labels = [month(first_day, "yyMMM") for first_day, _amount in months]
     chart.add(_("Expiring"), [amount for _month, amount in months])
     # pygal always writes its tooltip-config <script>; the chart is a plain picture here.
     return SCRIPT.sub("", chart.render(is_unicode=True))

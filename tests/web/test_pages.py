@@ -21,7 +21,7 @@ def test_home_shows_the_company_and_its_credits_first(acme, browser):
     html = browser("mike").get("/").get_data(as_text=True)
     assert html.index("Acme Networks") < html.index("750.00 CLC") < html.index("SO-1001")
     assert "$75,000.00" in html
-    assert "SO-1002" in html and '<details class="so' in html
+    assert "SO-1002" in html and '<details class="so-more' in html
 
 
 def test_home_warns_about_credits_expiring_within_90_days(api, acme, browser):
@@ -29,7 +29,8 @@ def test_home_warns_about_credits_expiring_within_90_days(api, acme, browser):
     api.set_clock("2026-11-20T18:00:00+00:00")  # SO-1001 expires 2027-01-10: 51 days left
     html = browser("mike").get("/").get_data(as_text=True)
     assert "Expiring within 90 days" in html
-    assert re.search(r"500\.00 CLC on SO-1001 expire on .*\(51 days left\)", html)
+    assert re.search(r"500\.00 CLC on SO-1001\.\s*Expires at 12:01\sAM on Jan 10, 2027 \(Pacific Time\)", html)
+    assert "51 days left" in html
 
 
 def test_request_reissue_shows_only_where_the_window_is_open_and_to_captains(api, acme, browser):
