@@ -89,6 +89,6 @@ def _register_filters(app):
     app.jinja_env.filters.update(
         clc=common.clc, usd=common.usd, day=common.day, month=common.month, status_label=labels.status_label,
         category_label=labels.category_label, role_label=labels.role_label, job_label=labels.job_label,
-        trigger_label=labels.trigger_label,
+        trigger_label=labels.trigger_label, job_result=labels.job_result,
     )
 

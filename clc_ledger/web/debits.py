@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from .. import clock
-from ..accounts.services import get_company
+from ..accounts.services import active_captain_count, get_company
 from ..errors import ClcError
 from ..ledger import debits as service
+from ..ledger.after_approval import balance_after_approval, company_balance_now
 from ..ledger.sales_orders import company_balance
 from ..money import AmountError, credits_str, parse_credits
 from .common import bp, clc, flash_error, locale_name, roles_required, viewer
@@ -86,9 +87,12 @@ def debit_list():
         status = None
     debits = service.list_debits(viewer=user, status=status)
     disputes, disputable = dispute_state(user, debits)
+    balance_now = company_balance_now(user.company_id) if any(d.status == "pending" for d in debits) else 0
+    after = {debit.id: balance_after_approval(debit.amount, balance_now) for debit in debits
+             if debit.status == "pending"}
     return render_template("web/debit_list.html", debits=debits, status=status, action_form=ActionForm(formdata=None),
                            disputes=disputes, disputable=disputable, dispute_form=DisputeForm(formdata=None),
-                           today=clock.today())
+                           today=clock.today(), after=after)
 
 
 def _age_days(debit, today):
@@ -101,19 +105,20 @@ def approvals():
     user = viewer()
     company = get_company(user.company_id, viewer=user)
     balance = company_balance(company)
-    total = balance["available"] + balance["held"]
+    total = company_balance_now(company.id)
     today = clock.today()
     # The queue in the order it arrived, a page at a time (?after=<id of the last one shown>).
     after = request.args.get("after", type=int)
     page = service.list_debits(viewer=user, status="pending", after_id=after, limit=APPROVALS_PAGE + 1,
                                oldest_first=True)
     next_after = page[APPROVALS_PAGE - 1].id if len(page) > APPROVALS_PAGE else None
-    rows = [{"debit": debit, "age": _age_days(debit, today), "remaining": total - debit.amount,
+    rows = [{"debit": debit, "age": _age_days(debit, today), "remaining": balance_after_approval(debit.amount, total),
              "own": debit.requested_by_id == user.id}
             for debit in page[:APPROVALS_PAGE]]
     pending = len(rows) if after is None and next_after is None else service.count_debits(viewer=user,
                                                                                            status="pending")
     return render_template("web/approvals.html", rows=rows, balance=balance, can_act=user.role == "captain",
+                           only_captain=company.captain_approval_required and active_captain_count(company.id) <= 1,
                            action_form=ActionForm(formdata=None), reject_form=RejectForm(formdata=None),
                            pending=pending, next_after=next_after, paged=after is not None)
 

@@ -118,7 +118,7 @@ def test_observers_see_everything_of_their_company_and_change_nothing(acme, brow
         assert otto.get(path).status_code == 200, path
     queue = otto.get("/approvals").get_data(as_text=True)
     assert "Exam" in queue and not re.search(r"/debits/\d+/(approve|reject)", queue)
-    debit_id = re.search(r"<td>(\d+)</td>", mike.get("/debits").get_data(as_text=True)).group(1)
+    debit_id = re.search(r"<td data-label=\"#\">(\d+)</td>", mike.get("/debits").get_data(as_text=True)).group(1)
     before = row_counts()
     for action, data in ((f"/debits/{debit_id}/approve", {}), (f"/debits/{debit_id}/reject", {"reason": "x"}),
                          (f"/debits/{debit_id}/cancel", {}), ("/approvals/approve-selected", {"debit_id": debit_id}),
@@ -144,7 +144,7 @@ def test_other_companies_pages_answer_404(api, acme, browser):
     mike = browser("mike")
     debit = mike.submit("/debits/new", "/debits/new", {"category": "exam_voucher", "description": "E", "amount": "1.00"})
     assert debit.status_code == 302
-    debit_id = re.search(r"<td>(\d+)</td>", mike.get("/debits").get_data(as_text=True)).group(1)
+    debit_id = re.search(r"<td data-label=\"#\">(\d+)</td>", mike.get("/debits").get_data(as_text=True)).group(1)
     before = row_counts()
     for action, data in ((f"/debits/{debit_id}/approve", {}), (f"/debits/{debit_id}/reject", {"reason": "x"})):
         response = klaus.submit("/", action, data, follow_redirects=True)
