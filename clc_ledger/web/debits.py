@@ -20,6 +20,10 @@ COMPANY_ROLES = ("member", "observer", "captain")
 APPROVALS_PAGE = 50
 
 
+def amount_help():
+    return _("Write the credits as a number above zero with at most 2 decimals, e.g. 125.50.")
+
+
 def parse_amount(text):
     """Credits typed by a person: a point, or in comma-decimal languages a comma, before the
     cents; no thousands separators. Exact, via money.parse_credits."""
@@ -42,20 +46,20 @@ def new_debit():
     spendable = _spendable(balance)
     form = DebitForm()
     split_values = {view.so_number: request.form.get(f"split-{view.so_number}", "") for view in spendable}
-    split_errors = {}
+    split_errors, top_error = {}, None
     if form.validate_on_submit():
         amount = allocations = None
         try:
             amount = parse_amount(form.amount.data)
-        except AmountError as error:
-            form.amount.errors.append(str(error))
+        except AmountError:
+            form.amount.errors.append(amount_help())
         lines = []
         for so_number, text in split_values.items():
             if text.strip():
                 try:
                     lines.append({"so_number": so_number, "amount": parse_amount(text)})
-                except AmountError as error:
-                    split_errors[so_number] = str(error)
+                except AmountError:
+                    split_errors[so_number] = amount_help()
         allocations = lines or None
         if amount is not None and not split_errors:
             try:
@@ -63,7 +67,7 @@ def new_debit():
                     requester_id=user.id, amount=amount, category=form.category.data,
                     description=form.description.data, event_date=form.event_date.data, allocations=allocations)
             except ClcError as error:
-                flash_error(error)
+                top_error = error.message
             else:
                 if debit.status == "pending":
                     flash(_("Debit #%(id)s of %(amount)s is waiting for a captain's approval; the credits are held.",
@@ -73,8 +77,14 @@ def new_debit():
                           "success")
                 return redirect(url_for("web.debit_list"))
     status = 422 if request.method == "POST" else 200
+    summary = [(field.id, field.label.text, message) for field in form if field.errors for message in field.errors]
+    summary += [(f"split-{so_number}", _("From %(so)s", so=so_number), message)
+                for so_number, message in split_errors.items()]
+    only_captain = (company.captain_approval_required and user.role == "captain"
+                    and active_captain_count(company.id) <= 1)
     return render_template("web/debit_new.html", form=form, company=company, balance=balance, spendable=spendable,
-                           split_values=split_values, split_errors=split_errors,
+                           split_values=split_values, split_errors=split_errors, summary=summary,
+                           top_error=top_error, only_captain=only_captain,
                            available_str=credits_str(balance["available"])), status
 
 
