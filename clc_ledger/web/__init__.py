@@ -5,7 +5,7 @@ show the result or the service's error. No rule lives here.
 """
 from urllib.parse import urlsplit
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_talisman import Talisman
@@ -77,6 +77,11 @@ def register(app):
 
     app.register_blueprint(bp)
     _register_filters(app)
+
+    @app.get("/favicon.ico")
+    def favicon():
+        """Browsers ask here before they read a page's <link rel="icon">."""
+        return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 def _register_filters(app):

@@ -190,3 +190,10 @@ def test_the_language_switcher_changes_words_and_number_formats(acme, browser):
     html = mike.get("/").get_data(as_text=True)
     assert 'lang="de"' in html
     assert "Verfügbare Credits" in html and "750,00 CLC" in html
+
+
+def test_the_site_has_a_favicon(acme, browser):
+    page = browser("mike")
+    assert '<link rel="icon" href="/static/favicon.svg"' in page.get("/").get_data(as_text=True)
+    response = page.get("/favicon.ico", follow_redirects=True)
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml" and b"<svg" in response.data
