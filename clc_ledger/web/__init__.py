@@ -87,7 +87,7 @@ def register(app):
 def _register_filters(app):
     from flask_babel import get_locale
 
-    from . import common, labels
+    from . import common, deadlines, labels
 
     app.jinja_env.globals["get_locale"] = get_locale
 
@@ -95,5 +95,6 @@ def _register_filters(app):
         clc=common.clc, usd=common.usd, day=common.day, month=common.month, status_label=labels.status_label,
         category_label=labels.category_label, role_label=labels.role_label, job_label=labels.job_label,
         trigger_label=labels.trigger_label, job_result=labels.job_result,
+        expiry_moment=deadlines.expiry_moment,
     )
 

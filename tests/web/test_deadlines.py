@@ -80,3 +80,13 @@ def test_deadlines_are_worded_in_the_readers_language(api, acme, browser):
     text = _text(mike.get("/").get_data(as_text=True))
     assert "2027/01/10" in text and "0:01" in text and "米国太平洋時間" in text
     assert "2026年12月" in text and "12月 2026" not in text
+
+
+def test_german_readers_get_german_deadlines_and_plural_forms(api, acme, browser):
+    api.set_clock("2026-11-20T18:00:00+00:00")
+    mike = browser("mike")
+    assert mike.submit("/", "/language", {"lang": "de", "next": "/"}).status_code == 302
+    text = _text(mike.get("/").get_data(as_text=True))
+    assert "Verfällt um 00:01 Uhr am 10.01.2027 (Nordamerikanische Westküstenzeit)" in text
+    assert "noch 51 Tage" in text
+    assert "days left" not in text and "Expires" not in text
