@@ -29,15 +29,17 @@ def _month_start(day: date, months_later: int) -> date:
 
 def expiring_by_month(views, today):
     """[(first day of month, hundredths expiring that month)] for this and the next 11 months:
-    what is still available on active sales orders, by the month of their expiry date."""
+    what is still available or held on active sales orders, by the month of their expiry
+    date. Held credits count: they expire too if their request is rejected (R-EXP-3)."""
     months = [_month_start(today, offset) for offset in range(MONTHS_AHEAD)]
     totals = dict.fromkeys(months, 0)
     for view in views:
-        if view.status != "active" or not view.expires_on or view.available <= 0 or view.expires_on < today:
+        at_risk = view.available + view.held
+        if view.status != "active" or not view.expires_on or at_risk <= 0 or view.expires_on < today:
             continue
         key = date(view.expires_on.year, view.expires_on.month, 1)
         if key in totals:
-            totals[key] += view.available
+            totals[key] += at_risk
     return [(month, totals[month]) for month in months]
 
 

@@ -206,3 +206,29 @@ def test_every_other_page_passes_axe_and_fits_the_width(api, acme, open_page, wi
         check(admin)
     signed_out = open_page("nobody", width)  # a refused sign-in: the form with its error
     check(signed_out)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_japanese_pages_write_months_the_japanese_way_and_labels_keep_their_width(api, acme, open_page, shots,
+                                                                                  width):
+    api.set_clock("2026-11-20T18:00:00+00:00")
+    _debit(acme["member"], "20.00", "ENCOR")
+    carla = open_page("carla", width)
+    carla.get_by_label("Language").select_option("ja")
+    carla.get_by_role("button", name="Change language").click()
+    carla.wait_for_load_state()
+    assert carla.locator("html").get_attribute("lang") == "ja"
+    carla.locator("summary", has_text="数値を表示").click()  # the chart's numbers
+    table = carla.locator("figure.chart table").inner_text()
+    assert "2026年12月" in table and "12月 2026" not in table
+    for path in ("/", "/approvals", "/debits", "/debits/new"):
+        carla.goto("/".join(carla.url.split("/", 3)[:3]) + path)
+        check(carla)
+        # No label squeezed to one character a line: each is at least two characters wide.
+        narrow = carla.evaluate("""() => [...document.querySelectorAll('label, th, dt, legend, summary, button')]
+            .filter(e => e.offsetParent && e.innerText.trim().length >= 2 && !e.querySelector('.visually-hidden'))
+            .filter(e => e.getBoundingClientRect().width < 1.8 * parseFloat(getComputedStyle(e).fontSize))
+            .map(e => e.innerText.trim())""")
+        assert narrow == [], f"{path}: labels squeezed to one character a line: {narrow}"
+    carla.screenshot(path=str(shots / ("debit-form-ja.png" if width == 1280 else "debit-form-ja-phone.png")),
+                     full_page=True)

@@ -90,3 +90,12 @@ def test_german_readers_get_german_deadlines_and_plural_forms(api, acme, browser
     assert "Verfällt um 00:01 Uhr am 10.01.2027 (Nordamerikanische Westküstenzeit)" in text
     assert "noch 51 Tage" in text
     assert "days left" not in text and "Expires" not in text
+
+
+def test_the_chart_counts_held_credits_in_the_month_they_expire(api, acme, browser):
+    api.set_clock("2026-11-20T18:00:00+00:00")
+    acme["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "All of SO-1001",
+                                                "amount": "500.00",
+                                                "allocations": [{"so_number": "SO-1001", "amount": "500.00"}]})
+    text = _text(browser("mike").get("/").get_data(as_text=True))
+    assert "January 2027 500.00 CLC" in text and "February 2027 250.00 CLC" in text
