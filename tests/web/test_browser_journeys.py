@@ -177,10 +177,16 @@ def test_the_debits_page_shows_the_balance_after_approval_without_sideways_scrol
     check(mike)
     mike.get_by_role("link", name="Pending", exact=True).click()
     check(mike)
+    # The active filter stands out from the others, not only for screen readers (aria-current).
+    active = mike.locator('.subnav a[aria-current="page"]')
+    other = mike.locator(".subnav a", has_text="Posted")
+    assert active.inner_text() == "Pending"
+    style = "e => getComputedStyle(e).backgroundColor"
+    assert active.evaluate(style) != other.evaluate(style)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_other_page_passes_axe_and_fits_the_width(api, acme, open_page, width):
+def test_every_other_page_passes_axe_and_fits_the_width(api, acme, open_page, shots, width):
     api.set_clock("2026-11-20T18:00:00+00:00")
     posted = _debit(acme["member"], "10.00", "Posted and disputed")
     acme["captain"].post(f"/api/v1/debits/{posted['id']}/approve")
@@ -204,6 +210,7 @@ def test_every_other_page_passes_axe_and_fits_the_width(api, acme, open_page, wi
                  "/admin/disputes", "/admin/jobs"):
         admin.goto(root + path)
         check(admin)
+    admin.screenshot(path=str(shots / ("jobs.png" if width == 1280 else "jobs-phone.png")), full_page=True)
     signed_out = open_page("nobody", width)  # a refused sign-in: the form with its error
     check(signed_out)
 
