@@ -68,11 +68,3 @@ def expiry_sentence(expires_on: date, days_left, *, expired=False) -> str:
         return _("Expires tomorrow, at %(moment)s", moment=moment)
     return _("Expires at %(moment)s", moment=moment)
 
-
-def urgency_label(level):
-    return {
-        "critical": _("Expires within a day"),
-        "urgent": _("Expires within 7 days"),
-        "soon": _("Expires within 30 days"),
-        "watch": _("Expires within 90 days"),
-    }.get(level, "")

@@ -27,7 +27,6 @@ def _row(view, today, blocked):
         "expiry_text": deadlines.expiry_sentence(view.expires_on, view.days_left, expired=view.status == "expired")
         if view.expires_on else "",
         "days_text": deadlines.days_left_text(view.days_left) if active else "",
-        "level_text": deadlines.urgency_label(level),
     }
     if view.status == "expired" and reissue_open:
         # After expiry the view shows 0 available; what a reissue would bring back is what
