@@ -92,8 +92,13 @@ def test_home_shows_the_moment_of_expiry_and_warns_for_a_fully_held_sales_order(
     warnings = carla.get_by_role("region", name="Expiring within 90 days")
     assert warnings.is_visible() and "SO-1001" in warnings.inner_text()
     assert "held by requests awaiting approval" in warnings.inner_text()
-    carla.get_by_text("All details of SO-1001").click()  # a native disclosure: keyboard and reader friendly
-    assert carla.locator("li.so", has_text="SO-1001").get_by_role("term").filter(has_text="Days left").is_visible()
+    # A native disclosure: a reader hears "All details of SO-1001, collapsed"; Enter opens it.
+    details = carla.locator("li.so", has_text="SO-1001").locator("details.so-more")
+    assert details.get_attribute("open") is None
+    details.locator("summary").focus()
+    carla.keyboard.press("Enter")
+    assert details.get_attribute("open") is not None
+    assert details.get_by_role("term").filter(has_text="Days left").is_visible()
     check(carla)
     carla.screenshot(path=str(shots / ("home.png" if width == 1280 else "home-phone.png")), full_page=True)
 
@@ -190,13 +195,24 @@ def test_every_other_page_passes_axe_and_fits_the_width(api, acme, open_page, sh
     api.set_clock("2026-11-20T18:00:00+00:00")
     posted = _debit(acme["member"], "10.00", "Posted and disputed")
     acme["captain"].post(f"/api/v1/debits/{posted['id']}/approve")
-    acme["captain"].post(f"/api/v1/debits/{posted['id']}/disputes", json={"reason": "Never used"})
-    api.admin.post("/api/v1/jobs/expire-credits/run")
+    dispute = acme["captain"].post(f"/api/v1/debits/{posted['id']}/disputes", json={"reason": "Never used"})
+    reissue = acme["captain"].post("/api/v1/sales-orders/SO-1001/reissue-requests", json={
+        "justification": "Project delayed", "training_plan": [
+            {"item": "CCIE bootcamp", "category": "automation_bootcamp", "planned_on": "2027-03-15",
+             "credits": "490.00"}]})
+    assert reissue.status_code == 201, reissue.get_json()
+    for job in ("expire-credits", "monthly-statements"):
+        assert api.admin.post(f"/api/v1/jobs/{job}/run").status_code == 200
+    api.person("newbie", "member", acme["company"]["id"], accept_terms=False)
+    newbie = open_page("newbie", width)
+    assert newbie.url.endswith("/terms") or "/terms?" in newbie.url
+    check(newbie)
     mike = open_page("mike", width)
-    base = mike.url.split("/", 3)[:3]
-    root = "/".join(base)
-    for path in ("/debits/new", "/reissue-requests", "/disputes", "/statements", "/password"):
-        mike.goto(root + path)
+    root = "/".join(mike.url.split("/", 3)[:3])
+    for path in ("/debits/new", "/reissue-requests", "/disputes", f"/disputes/{dispute.get_json()['id']}",
+                 "/statements", "/account/password"):
+        response = mike.goto(root + path)
+        assert response.status == 200, path
         check(mike)
     mike.goto(root + "/debits/new")
     mike.get_by_label("Amount (CLC)").fill("12.345")
@@ -206,10 +222,16 @@ def test_every_other_page_passes_axe_and_fits_the_width(api, acme, open_page, sh
     assert mike.evaluate("document.activeElement.id") == "amount"
     check(mike)
     admin = open_page("backoffice", width)
-    for path in ("/admin/companies", f"/admin/companies/{acme['company']['id']}", "/admin/reissue-requests",
+    for path in ("/admin/companies", f"/admin/companies/{acme['company']['id']}",
+                 f"/admin/companies/{acme['company']['id']}/statements", "/admin/reissue-requests",
                  "/admin/disputes", "/admin/jobs"):
-        admin.goto(root + path)
+        response = admin.goto(root + path)
+        assert response.status == 200, path
         check(admin)
+        for button in admin.get_by_role("button").all():  # every action within reach
+            if button.is_visible():
+                button.scroll_into_view_if_needed()
+                assert in_viewport_horizontally(admin, button), (path, button.inner_text())
     admin.screenshot(path=str(shots / ("jobs.png" if width == 1280 else "jobs-phone.png")), full_page=True)
     signed_out = open_page("nobody", width)  # a refused sign-in: the form with its error
     check(signed_out)
