@@ -46,7 +46,7 @@ def new_debit():
     spendable = _spendable(balance)
     form = DebitForm()
     split_values = {view.so_number: request.form.get(f"split-{view.so_number}", "") for view in spendable}
-    split_errors, top_error = {}, None
+    split_errors, split_error, top_error = {}, None, None
     if form.validate_on_submit():
         amount = allocations = None
         try:
@@ -61,13 +61,24 @@ def new_debit():
                 except AmountError:
                     split_errors[so_number] = amount_help()
         allocations = lines or None
-        if amount is not None and not split_errors:
+        if amount is not None and lines and not split_errors and sum(line["amount"] for line in lines) != amount:
+            split_error = _("The parts add up to %(total)s; together they must make the amount, %(amount)s.",
+                            total=clc(sum(line["amount"] for line in lines)), amount=clc(amount))
+        if amount is not None and not split_errors and not split_error:
             try:
                 debit = service.request_debit(
                     requester_id=user.id, amount=amount, category=form.category.data,
                     description=form.description.data, event_date=form.event_date.data, allocations=allocations)
             except ClcError as error:
-                top_error = error.message
+                # Beside the field the rule names; the message is the service's (R-TXT-1).
+                fields = set((error.errors or {}) if isinstance(error.errors, dict) else ())
+                if "allocations" in fields:
+                    split_error = error.message
+                elif fields & {"amount", "category", "description", "event_date"}:
+                    field = form[sorted(fields & {"amount", "category", "description", "event_date"})[0]]
+                    field.errors = [*field.errors, error.message]
+                else:
+                    top_error = error.message
             else:
                 if debit.status == "pending":
                     flash(_("Debit #%(id)s of %(amount)s is waiting for a captain's approval; the credits are held.",
@@ -80,10 +91,13 @@ def new_debit():
     summary = [(field.id, field.label.text, message) for field in form if field.errors for message in field.errors]
     summary += [(f"split-{so_number}", _("From %(so)s", so=so_number), message)
                 for so_number, message in split_errors.items()]
+    if split_error:
+        summary.append(("split-total", _("Split over sales orders (optional)"), split_error))
     only_captain = (company.captain_approval_required and user.role == "captain"
                     and active_captain_count(company.id) <= 1)
     return render_template("web/debit_new.html", form=form, company=company, balance=balance, spendable=spendable,
-                           split_values=split_values, split_errors=split_errors, summary=summary,
+                           split_values=split_values, split_errors=split_errors, split_error=split_error,
+                           summary=summary,
                            top_error=top_error, only_captain=only_captain,
                            available_str=credits_str(balance["available"])), status
 

@@ -39,3 +39,24 @@ def test_a_refused_debit_form_marks_its_field_and_links_to_it(acme, browser):
         re.search(r'<input[^>]*aria-invalid="true"[^>]*aria-describedby="amount-error amount-hint"', html)
     assert 'id="amount-error">Write the credits as a number above zero with at most 2 decimals' in html
     assert '<a href="#amount">Amount (CLC): Write the credits' in html and 'data-focus="amount"' in html
+
+
+def test_a_split_that_does_not_add_up_is_said_beside_the_split_in_the_readers_language(acme, browser):
+    mike = browser("mike")
+    data = {"category": "exam_voucher", "description": "Exam", "amount": "10.00", "split-SO-1001": "3.00"}
+    html = mike.submit("/debits/new", "/debits/new", data).get_data(as_text=True)
+    assert re.search(r'id="split-total-error">The parts add up to 3.00 CLC; together they must make the amount, '
+                     r'10.00 CLC.', html)
+    assert '<a href="#split-total">' in html and 'data-focus="split-total"' in html
+    assert mike.submit("/", "/language", {"lang": "de", "next": "/"}).status_code == 302
+    html = mike.submit("/debits/new", "/debits/new", {**data, "amount": "10,00", "split-SO-1001": "3,00"}
+                       ).get_data(as_text=True)
+    assert re.search(r'id="split-total-error">[^<]*3,00 CLC[^<]*10,00 CLC', html)
+    assert "The parts add up" not in html
+
+
+def test_a_rule_refusing_the_amount_is_said_under_the_amount(acme, browser):
+    html = browser("mike").submit("/debits/new", "/debits/new", {
+        "category": "exam_voucher", "description": "Too much", "amount": "5000.00"}).get_data(as_text=True)
+    amount_field = re.search(r'<div class="field invalid">\s*<label for="amount">.*?</div>', html, re.S).group(0)
+    assert 'id="amount-error">' in amount_field and "5000.00" in amount_field
