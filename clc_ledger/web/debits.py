@@ -142,7 +142,7 @@ def approvals():
     pending = len(rows) if after is None and next_after is None else service.count_debits(viewer=user,
                                                                                            status="pending")
     return render_template("web/approvals.html", rows=rows, balance=balance, can_act=user.role == "captain",
-                           only_captain=company.captain_approval_required and active_captain_count(company.id) <= 1,
+                           only_captain=any(row["own"] for row in rows) and active_captain_count(company.id) <= 1,
                            action_form=ActionForm(formdata=None), reject_form=RejectForm(formdata=None),
                            pending=pending, next_after=next_after, paged=after is not None)
 

@@ -60,3 +60,13 @@ def test_a_rule_refusing_the_amount_is_said_under_the_amount(acme, browser):
         "category": "exam_voucher", "description": "Too much", "amount": "5000.00"}).get_data(as_text=True)
     amount_field = re.search(r'<div class="field invalid">\s*<label for="amount">.*?</div>', html, re.S).group(0)
     assert 'id="amount-error">' in amount_field and "5000.00" in amount_field
+
+
+def test_the_queue_says_when_nobody_else_can_approve_the_captains_own_request(acme, browser):
+    acme["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "Mike's", "amount": "1.00"})
+    assert "nobody can approve the debits you request yourself" not in browser("carla").get("/approvals").get_data(
+        as_text=True)
+    acme["captain"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "Own", "amount": "2.00"})
+    html = browser("carla").get("/approvals").get_data(as_text=True)
+    assert "nobody can approve the debits you request yourself" in html
+    assert "Nobody else can approve your own request." in html
