@@ -206,6 +206,12 @@ def _active_captains(company_id):
     )
 
 
+def active_captain_count(company_id):
+    """How many active captains the company has: with one, nobody can approve that captain's
+    own debits (R-ACC-5), which the pages say."""
+    return _active_captains(company_id)
+
+
 @transactional
 def accept_terms(user_id):
     """R-ACC-3: accepted once; accepting again keeps the first date."""

@@ -3,7 +3,7 @@ same transaction as the change they report (R-NOT-2).
 
 Who hears what:
 - a debit awaiting approval: the company's captains except the requester, with the balance
-  that would remain once it posts;
+  after approval (ledger.after_approval, the same number as the queue shows);
 - a debit posted without approval: the captains; and the requester, with the balance left;
 - a debit approved or rejected: the requester, with the balance left (and the reason);
 - a debit pending 30 days: the captains, once; cancelled at 45 days: requester and captains.
@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 from .. import clock
 from ..accounts.models import Company, User
 from ..extensions import db
+from ..ledger.after_approval import balance_after_approval, company_balance_now
 from ..ledger.sales_orders import company_available
 from . import outbox
 
@@ -68,9 +69,12 @@ def _add(event, debit, known, notices):
     if "remaining" not in known:
         db.session.flush()
         known["remaining"] = company_available(company.id, now=clock.now())
+    remaining = known["remaining"]
+    if template == "debit_awaiting_approval":  # the queue's and the debits page's number
+        remaining = balance_after_approval(debit.amount, company_balance_now(company.id, now=clock.now()))
     notices.append(outbox.Notice(template, company.locale, recipients, f"{event}:{debit.id}", {
         "company": {"name": company.name}, "requester": {"username": requester.username},
         "debit": {"id": debit.id, "amount": debit.amount, "category": debit.category,
                   "description": debit.description, "reason": debit.reason},
-        "remaining": known["remaining"],
+        "remaining": remaining,
         "allocations": [(a.sales_order.so_number, a.amount) for a in debit.allocations]}))

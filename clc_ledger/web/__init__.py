@@ -5,7 +5,7 @@ show the result or the service's error. No rule lives here.
 """
 from urllib.parse import urlsplit
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_talisman import Talisman
@@ -78,17 +78,23 @@ def register(app):
     app.register_blueprint(bp)
     _register_filters(app)
 
+    @app.get("/favicon.ico")
+    def favicon():
+        """Browsers ask here before they read a page's <link rel="icon">."""
+        return redirect(url_for("static", filename="favicon.svg"), 301)
+
 
 def _register_filters(app):
     from flask_babel import get_locale
 
-    from . import common, labels
+    from . import common, deadlines, labels
 
     app.jinja_env.globals["get_locale"] = get_locale
 
     app.jinja_env.filters.update(
-        clc=common.clc, usd=common.usd, day=common.day, status_label=labels.status_label,
+        clc=common.clc, usd=common.usd, day=common.day, month=common.month, status_label=labels.status_label,
         category_label=labels.category_label, role_label=labels.role_label, job_label=labels.job_label,
-        trigger_label=labels.trigger_label,
+        trigger_label=labels.trigger_label, job_result=labels.job_result,
+        expiry_moment=deadlines.expiry_moment,
     )
 

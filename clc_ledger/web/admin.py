@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..accounts import services as accounts
-from ..accounts.models import Company
+from ..accounts.models import Company, User
 from ..errors import ClcError
 from ..extensions import db
 from ..ledger import sales_orders
@@ -15,6 +15,13 @@ from .forms import ActionForm, CompanyForm, InvoiceForm, SalesOrderForm, UserFor
 
 def _companies():
     return db.session.scalars(db.select(Company).order_by(Company.name)).all()
+
+
+def _captain_counts():
+    """{company id: active captains}, one query for the list."""
+    rows = db.session.execute(db.select(User.company_id, db.func.count(User.id))
+                              .where(User.role == "captain", User.active).group_by(User.company_id))
+    return dict(rows.all())
 
 
 @bp.route("/admin/companies", methods=["GET", "POST"])
@@ -32,7 +39,10 @@ def admin_companies():
         else:
             flash(_("Company %(name)s created.", name=company.name), "success")
             return redirect(url_for("web.admin_company", company_id=company.id))
-    return render_template("web/admin/companies.html", companies=_companies(), form=form)
+    companies, captains = _companies(), _captain_counts()
+    single = [company for company in companies if captains.get(company.id, 0) <= 1]
+    return render_template("web/admin/companies.html", companies=companies, form=form, captains=captains,
+                           single=single)
 
 
 def _company_page(company, *, user_form=None, so_form=None, status=200):

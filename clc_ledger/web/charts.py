@@ -7,10 +7,10 @@ import re
 from datetime import date
 
 import pygal
-from flask_babel import format_date, gettext as _
+from flask_babel import gettext as _
 from pygal.style import Style
 
-from .common import clc
+from .common import clc, month
 
 MONTHS_AHEAD = 12
 SCRIPT = re.compile(r"<script\b[^>]*/>|<script\b[^>]*>.*?</script>", re.S)
@@ -29,15 +29,17 @@ def _month_start(day: date, months_later: int) -> date:
 
 def expiring_by_month(views, today):
     """[(first day of month, hundredths expiring that month)] for this and the next 11 months:
-    what is still available on active sales orders, by the month of their expiry date."""
+    what is still available or held on active sales orders, by the month of their expiry
+    date. Held credits count: they expire too if their request is rejected (R-EXP-3)."""
     months = [_month_start(today, offset) for offset in range(MONTHS_AHEAD)]
     totals = dict.fromkeys(months, 0)
     for view in views:
-        if view.status != "active" or not view.expires_on or view.available <= 0 or view.expires_on < today:
+        at_risk = view.available + view.held
+        if view.status != "active" or not view.expires_on or at_risk <= 0 or view.expires_on < today:
             continue
         key = date(view.expires_on.year, view.expires_on.month, 1)
         if key in totals:
-            totals[key] += view.available
+            totals[key] += at_risk
     return [(month, totals[month]) for month in months]
 
 
@@ -47,7 +49,7 @@ def expiring_svg(months):
         title=_("Credits expiring per month"), x_label_rotation=0, truncate_label=-1,
         value_formatter=lambda value: clc(int(round(value or 0))), print_values=False, margin=16,
     )
-    chart.x_labels = [format_date(month, "MMM yy") for month, _amount in months]
+    chart.x_labels = [month(first_day, "yyMMM") for first_day, _amount in months]
     chart.add(_("Expiring"), [amount for _month, amount in months])
     # pygal always writes its tooltip-config <script>; the chart is a plain picture here.
     return SCRIPT.sub("", chart.render(is_unicode=True))

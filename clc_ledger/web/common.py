@@ -1,6 +1,7 @@
 """What every page shares: the blueprint, who is looking, roles, money and date formatting."""
 import functools
 
+from babel.dates import format_skeleton
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import format_date, get_locale
 from flask_login import current_user
@@ -46,6 +47,12 @@ def usd(hundredths):
 
 def day(value, format="medium"):
     return format_date(value, format) if value else "—"
+
+
+def month(value, skeleton="yMMMM"):
+    """A month as the reader's language writes it: 'December 2026', '2026年12月' (CLDR
+    skeletons, so the order of year and month follows the locale)."""
+    return format_skeleton(skeleton, value, locale=locale_name()) if value else "—"
 
 
 def status_filter(allowed, default):

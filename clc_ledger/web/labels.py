@@ -67,3 +67,42 @@ def job_label(name):
 
 def trigger_label(trigger):
     return TRIGGER_LABELS.get(trigger, trigger)
+
+
+RESULT_LABELS = {
+    "expired_sales_orders": _l("Sales orders expired"),
+    "expired_credits": _l("Credits expired"),
+    "sales_orders_checked": _l("Sales orders checked"),
+    "reminders_enqueued": _l("Reminders queued"),
+    "reminded": _l("Debits reminded"),
+    "cancelled": _l("Debits cancelled"),
+    "sent": _l("Emails sent"),
+    "retrying": _l("Emails to retry"),
+    "failed": _l("Failed"),
+    "stopped": _l("Stopped"),
+    "period": _l("Month"),
+    "issued": _l("Statements issued"),
+    "statements": _l("Statements"),
+    "company_id": _l("Company"),
+}
+
+
+def _readable(value):
+    """A job's result value as words, never a Python repr: lists joined, mappings as
+    'label value', nothing as a dash."""
+    if value is None or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return str(_l("yes") if value else _l("no"))
+    if isinstance(value, dict):
+        return ", ".join(f"{RESULT_LABELS.get(key, key.replace('_', ' '))} {_readable(item)}"
+                         for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_readable(item) for item in value)
+    return str(value)
+
+
+def job_result(result):
+    """[(label, text)] for a job run's result mapping, in a stable order."""
+    return [(RESULT_LABELS.get(key, key.replace("_", " ").capitalize()), _readable(value))
+            for key, value in sorted((result or {}).items())]

@@ -1,20 +1,17 @@
 """Reissue requests: the captain's form (one SO, its window and amount, a training plan) and
 the back office's review queue. The rules live in clc_ledger.reissues."""
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import clock
 from ..errors import ClcError
 from ..ledger.sales_orders import get_sales_order, is_past_expiry
-from ..money import AmountError
 from ..reissues import rules
 from ..reissues import services as service
 from .common import bp, clc, flash_error, roles_required, status_filter, viewer
-from .debits import parse_amount
-from .labels import CATEGORY_LABELS
 from .forms import ActionForm, ReissueForm, RejectForm
+from .labels import CATEGORY_LABELS
+from .reissue_form import EMPTY_LINE, FIELDS, check_lines, error_summary, total_error, why_closed
 
 MAX_LINES = 30
 
@@ -27,23 +24,16 @@ def _amount_to_reissue(view, now):
 
 
 def _lines_from_form(count):
-    lines = []
-    for index in range(count):
-        lines.append({
-            "item": request.form.get(f"item-{index}", ""),
-            "category": request.form.get(f"category-{index}", ""),
-            "planned_on": request.form.get(f"planned_on-{index}", ""),
-            "credits": request.form.get(f"credits-{index}", ""),
-        })
-    return lines
+    return [{field: request.form.get(f"{field}-{index}", "") for field in FIELDS} for index in range(count)]
 
 
-def _line_errors(error):
-    """The service's per-line errors ({"training_plan": {"0": {"item": [...]}}}) by line."""
+def _service_errors(error):
+    """The service refused what the page's own checks let through (a race, a rule the page
+    does not repeat): its per-line messages by line and field."""
     plan = (error.errors or {}).get("training_plan")
     if not isinstance(plan, dict):
         return {}
-    return {int(index): " ".join(" ".join(messages) for messages in fields.values())
+    return {int(index): {field: " ".join(messages) for field, messages in fields.items()}
             for index, fields in plan.items() if str(index).isdigit()}
 
 
@@ -57,50 +47,44 @@ def request_reissue(so_number):
     window = rules.reissue_window(view)
     open_now = rules.can_request_reissue(view, today)
     amount = _amount_to_reissue(view, now)
+    last_day = service.add_months(today, service.PLAN_MONTHS)
     form = ReissueForm()
     try:
         count = max(1, min(MAX_LINES, int(request.form.get("lines", "1"))))
     except ValueError:
         count = 1
-    lines = _lines_from_form(count) if request.method == "POST" else [{"item": "", "category": "", "planned_on": "",
-                                                                       "credits": ""}]
-    line_errors = {}
+    lines = _lines_from_form(count) if request.method == "POST" else [dict(EMPTY_LINE)]
+    line_errors, plan_error, top_error = {}, None, None
+    # Enter in any field sends the form's first submit button, the hidden "submit" one:
+    # only the "Add a line" and "Remove line N" buttons themselves add or remove lines.
     action = request.form.get("action", "submit")
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST" and form.validate_on_submit() and open_now:
         if action == "add" and len(lines) < MAX_LINES:
-            lines.append({"item": "", "category": "", "planned_on": "", "credits": ""})
+            lines.append(dict(EMPTY_LINE))
         elif action.startswith("remove-") and action[7:].isdigit() and len(lines) > 1:
-            del lines[int(action[7:])]
+            del lines[min(int(action[7:]), len(lines) - 1)]
         elif action == "submit":
-            plan = []
-            for index, line in enumerate(lines):
-                try:
-                    credits = parse_amount(line["credits"])
-                except AmountError as error:
-                    line_errors[index] = str(error)
-                    credits = None
-                try:
-                    planned_on = date.fromisoformat(line["planned_on"]) if line["planned_on"] else None
-                except ValueError:
-                    planned_on = None
-                plan.append({"item": line["item"], "category": line["category"], "planned_on": planned_on,
-                             "credits": credits})
+            line_errors, plan = check_lines(lines, today=today, last_day=last_day)
             if not line_errors:
+                plan_error = total_error(plan, amount)
+            if not line_errors and not plan_error:
                 try:
                     created = service.request_reissue(view.so_number, captain_id=user.id,
                                                       justification=form.justification.data, training_plan=plan)
                 except ClcError as error:
-                    flash_error(error)
-                    line_errors.update(_line_errors(error))
+                    top_error = error.message
+                    line_errors = _service_errors(error)
                 else:
                     flash(_("Reissue request #%(id)s for %(amount)s submitted for review.", id=created.id,
                             amount=clc(created.amount)), "success")
                     return redirect(url_for("web.reissue_list"))
-    last_day = service.add_months(today, service.PLAN_MONTHS)
-    status = 422 if request.method == "POST" and (line_errors or action == "submit") else 200
+    failed = bool(line_errors or plan_error or top_error or form.errors)
+    status = 422 if request.method == "POST" and (failed or (action == "submit" and not open_now)) else 200
     return render_template("web/reissue_new.html", so=view, window=window, open_now=open_now, amount=amount,
-                           form=form, lines=lines, line_errors=line_errors, today=today, last_day=last_day,
-                           categories=list(CATEGORY_LABELS.items()),
+                           form=form, lines=lines, line_errors=line_errors, plan_error=plan_error,
+                           top_error=top_error, failed=failed, closed_reason=None if open_now else why_closed(view, today),
+                           today=today, last_day=last_day, categories=list(CATEGORY_LABELS.items()),
+                           summary=error_summary(line_errors, plan_error, form),
                            amount_str=f"{amount // 100}.{amount % 100:02d}"), status
 
 

@@ -30,7 +30,7 @@ def test_R_NOT_1_captains_hear_of_a_debit_awaiting_approval_with_the_balance_tha
     for captain in ("carla@example.com", "dana@example.com"):
         [message] = mail_to(smtp, captain)
         assert f"#{pending['id']}" in message["Subject"] and "awaits your approval" in message["Subject"]
-        assert "6.00 CLC ($600.00) will remain available" in body(message)
+        assert "Balance after approval: 6.00 CLC ($600.00)" in body(message)
         assert "SO-1: 4.00 CLC" in body(message)
     assert mail_to(smtp, "mo@example.com") == [] and mail_to(smtp, "obi@example.com") == []
 

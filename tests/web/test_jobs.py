@@ -71,4 +71,15 @@ def test_runs_of_one_job(api, acme, browser):
         admin.submit("/admin/jobs", f"/admin/jobs/{name}/run")
     page = admin.get("/admin/jobs?job=age-pending-debits").get_data(as_text=True)
     recent = page[page.index("Recent runs of age-pending-debits"):]
-    assert re.findall(r"<td><code>([^<]+)</code></td>", recent) == ["age-pending-debits"]
+    assert re.findall(r"<td[^>]*><code>([^<]+)</code></td>", recent) == ["age-pending-debits"]
+
+
+def test_job_results_read_as_words_not_python_values(api, acme, browser):
+    api.admin
+    api.set_clock("2027-01-20T18:00:00+00:00")  # SO-1001 expired on 10 Jan
+    admin = browser("backoffice")
+    admin.submit("/admin/jobs", "/admin/jobs/expire-credits/run")
+    page = admin.get("/admin/jobs").get_data(as_text=True)
+    assert "<dt>Credits expired</dt><dd>500.00</dd>" in page
+    assert "<dt>Sales orders expired</dt>" in page
+    assert "expired_credits" not in page and "[{" not in page and "{'" not in page

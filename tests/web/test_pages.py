@@ -21,7 +21,7 @@ def test_home_shows_the_company_and_its_credits_first(acme, browser):
     html = browser("mike").get("/").get_data(as_text=True)
     assert html.index("Acme Networks") < html.index("750.00 CLC") < html.index("SO-1001")
     assert "$75,000.00" in html
-    assert "SO-1002" in html and '<details class="so' in html
+    assert "SO-1002" in html and '<details class="so-more' in html
 
 
 def test_home_warns_about_credits_expiring_within_90_days(api, acme, browser):
@@ -29,7 +29,8 @@ def test_home_warns_about_credits_expiring_within_90_days(api, acme, browser):
     api.set_clock("2026-11-20T18:00:00+00:00")  # SO-1001 expires 2027-01-10: 51 days left
     html = browser("mike").get("/").get_data(as_text=True)
     assert "Expiring within 90 days" in html
-    assert re.search(r"500\.00 CLC on SO-1001 expire on .*\(51 days left\)", html)
+    assert re.search(r"500\.00 CLC on SO-1001\.\s*Expires at 12:01\sAM on Jan 10, 2027 \(Pacific Time\)", html)
+    assert "51 days left" in html
 
 
 def test_request_reissue_shows_only_where_the_window_is_open_and_to_captains(api, acme, browser):
@@ -117,7 +118,7 @@ def test_observers_see_everything_of_their_company_and_change_nothing(acme, brow
         assert otto.get(path).status_code == 200, path
     queue = otto.get("/approvals").get_data(as_text=True)
     assert "Exam" in queue and not re.search(r"/debits/\d+/(approve|reject)", queue)
-    debit_id = re.search(r"<td>(\d+)</td>", mike.get("/debits").get_data(as_text=True)).group(1)
+    debit_id = re.search(r"<td data-label=\"#\">(\d+)</td>", mike.get("/debits").get_data(as_text=True)).group(1)
     before = row_counts()
     for action, data in ((f"/debits/{debit_id}/approve", {}), (f"/debits/{debit_id}/reject", {"reason": "x"}),
                          (f"/debits/{debit_id}/cancel", {}), ("/approvals/approve-selected", {"debit_id": debit_id}),
@@ -143,7 +144,7 @@ def test_other_companies_pages_answer_404(api, acme, browser):
     mike = browser("mike")
     debit = mike.submit("/debits/new", "/debits/new", {"category": "exam_voucher", "description": "E", "amount": "1.00"})
     assert debit.status_code == 302
-    debit_id = re.search(r"<td>(\d+)</td>", mike.get("/debits").get_data(as_text=True)).group(1)
+    debit_id = re.search(r"<td data-label=\"#\">(\d+)</td>", mike.get("/debits").get_data(as_text=True)).group(1)
     before = row_counts()
     for action, data in ((f"/debits/{debit_id}/approve", {}), (f"/debits/{debit_id}/reject", {"reason": "x"})):
         response = klaus.submit("/", action, data, follow_redirects=True)
@@ -189,3 +190,10 @@ def test_the_language_switcher_changes_words_and_number_formats(acme, browser):
     html = mike.get("/").get_data(as_text=True)
     assert 'lang="de"' in html
     assert "Verfügbare Credits" in html and "750,00 CLC" in html
+
+
+def test_the_site_has_a_favicon(acme, browser):
+    page = browser("mike")
+    assert '<link rel="icon" href="/static/favicon.svg"' in page.get("/").get_data(as_text=True)
+    response = page.get("/favicon.ico", follow_redirects=True)
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml" and b"<svg" in response.data

@@ -45,4 +45,6 @@
   amount.addEventListener("input", update);
   splits.forEach(function (input) { input.addEventListener("input", update); });
   update();
+  var first = form.dataset.focus && document.getElementById(form.dataset.focus);
+  if (first) { first.focus(); }  // after a refused submit: the first field in error
 })();

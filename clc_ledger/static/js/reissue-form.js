@@ -25,4 +25,8 @@
   }
   form.addEventListener("input", update);
   update();
+  // After a refused submit, the focus goes to the first field in error (the summary at the
+  // top links to every one).
+  var first = form.dataset.focus && document.getElementById(form.dataset.focus);
+  if (first) { first.focus(); }
 })();
