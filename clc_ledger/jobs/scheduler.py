@@ -10,6 +10,8 @@ Schedule, in CLC_TIMEZONE (the program's time zone):
   age-pending-debits   daily 06:00
   expiry-reminders     daily 06:05
   monthly-statements   the 1st at 03:00 (03:00 exists on every day, DST included)
+  lapse-planned-claims daily 06:10 (R-CEL-3)
+  learning-reminders   daily 06:15 (R-CRN-1, R-CEL-4)
   deliver-outbox       every minute
 On start it catches up: the four daily/monthly jobs run once at once, in that order, then
 the outbox is delivered; they act as of "now", so a day or a month missed while the process
@@ -30,7 +32,8 @@ from .runs import JobBusy, run_tracked
 
 log = logging.getLogger("clc_ledger.scheduler")
 
-CATCH_UP = ("expire-credits", "age-pending-debits", "expiry-reminders", "monthly-statements", "deliver-outbox")
+CATCH_UP = ("expire-credits", "age-pending-debits", "expiry-reminders", "monthly-statements",
+            "lapse-planned-claims", "learning-reminders", "deliver-outbox")
 MISFIRE_GRACE_SECONDS = 6 * 3600
 
 
@@ -41,6 +44,8 @@ def schedule():
         ("age-pending-debits", "cron", {"hour": 6, "minute": 0}),
         ("expiry-reminders", "cron", {"hour": 6, "minute": 5}),
         ("monthly-statements", "cron", {"day": 1, "hour": 3, "minute": 0}),
+        ("lapse-planned-claims", "cron", {"hour": 6, "minute": 10}),
+        ("learning-reminders", "cron", {"hour": 6, "minute": 15}),
         ("deliver-outbox", "interval", {"minutes": 1}),
     ]
 
