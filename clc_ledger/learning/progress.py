@@ -44,7 +44,7 @@ def view(certification, pool, today=None):
     days_left = None if expires_on is None else (expires_on - today).days
     state = rules.status(expires_on, today)
     at_risk = (state == "active" and days_left is not None and days_left <= rules.AT_RISK_DAYS
-               and shown["gap_counting_all"] > 0)
+               and shown["gap_counting_all"] != 0)
     return {"id": certification.id, "person_id": certification.person_id, "name": certification.name,
             "level": certification.level, "status": state, "earned_on": certification.earned_on,
             "cycle_started_on": certification.cycle_started_on, "expires_on": expires_on, "days_left": days_left,

@@ -16,9 +16,6 @@ LAPSE_AFTER_DAYS = 90  # R-CEL-3
 REMINDER_DAYS = (180, 90, 60, 30, 7)  # R-CRN-1 (config CLC_LEARNING_REMINDER_DAYS)
 VOUCHER_REMINDER_DAYS = (60, 30)  # R-CEL-4
 AT_RISK_DAYS = 180  # R-CRN-1
-# How many credits one missing exam weighs when choosing the pathway that needs least: a
-# concentration exam stands for 40 CE in Cisco's own table (80 CE = 40 CE + 1 exam).
-EXAM_WEIGHT = 40
 
 # R-CER-1, Cisco's published pathways (config CLC_LEARNING_PATHWAYS): per level, a list of
 # (credits, {exam kind: count}); any one of them met inside the cycle recertifies.
@@ -122,7 +119,10 @@ def progress(level, started_on, expires_on, credits, exams):
     missing = {kind: count - kinds.get(kind, 0) for kind, count in needed_exams.items() if kinds.get(kind, 0) < count}
     gap = max(0, required - earned)
     everything = earned + pending + projected
-    gap_all = min(_need(option, everything, kinds) for option in options)
+    # Counting pending and projected credits too: the credits still missing on the best
+    # pathway whose exams are passed (R-CRN-1 at_risk), None when every pathway lacks an exam.
+    gap_all = min((credit_gap for missing_exams, credit_gap in (_need(option, everything, kinds) for option in options)
+                   if missing_exams == 0), default=None)
     return {"required": required, "earned": earned, "pending": pending, "projected": projected, "gap": gap,
             "best_pathway": {"name": pathway_label(*best), "credits": required, "exams": needed_exams,
                              "missing_exams": missing},
@@ -130,9 +130,11 @@ def progress(level, started_on, expires_on, credits, exams):
 
 
 def _need(option, credits, kinds):
+    """(exams missing, credits missing): the pathway that needs least lacks the fewest exams
+    (an exam is a sitting, not a number of credits), then the fewest credits."""
     required, exams = option
     missing = sum(max(0, count - kinds.get(kind, 0)) for kind, count in exams.items())
-    return max(0, required - credits) + EXAM_WEIGHT * missing
+    return missing, max(0, required - credits)
 
 
 class Completion(NamedTuple):
