@@ -50,7 +50,7 @@ def view(certification, pool, today=None):
             "cycle_started_on": certification.cycle_started_on, "expires_on": expires_on, "days_left": days_left,
             "required": shown["required"], "earned": shown["earned"], "pending": shown["pending"],
             "projected": shown["projected"], "gap": shown["gap"], "best_pathway": shown["best_pathway"],
-            "met": shown["met"], "at_risk": at_risk}
+            "met": shown["met"], "at_risk": at_risk, "gap_all": shown["gap_counting_all"]}
 
 
 def views_of_person(person_id, today=None):

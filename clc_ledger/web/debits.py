@@ -11,6 +11,7 @@ from ..errors import ClcError
 from ..ledger import debits as service
 from ..ledger.sales_orders import company_balance
 from ..money import AmountError, credits_str, parse_credits
+from ..learning.views import debit_training_from
 from .common import bp, clc, flash_error, locale_name, roles_required, viewer
 from .disputes import dispute_state
 from .forms import ActionForm, DebitForm, DisputeForm, RejectForm
@@ -60,7 +61,8 @@ def new_debit():
             try:
                 debit = service.request_debit(
                     requester_id=user.id, amount=amount, category=form.category.data,
-                    description=form.description.data, event_date=form.event_date.data, allocations=allocations)
+                    description=form.description.data, event_date=form.event_date.data, allocations=allocations,
+                    **debit_training_from(request.form))
             except ClcError as error:
                 flash_error(error)
             else:
