@@ -58,6 +58,9 @@ def load_demo():
         if activate:
             sales_orders.activate_sales_order(number)
     _demo_debits()
+    from .learning.demo import load_learning_demo
+
+    load_learning_demo()
     return logins
 
 
