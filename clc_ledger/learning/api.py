@@ -173,10 +173,12 @@ class CompanyLearning(MethodView):
     @blp.arguments(LearningQuery, location="query")
     @blp.response(200, LearningOut)
     def get(self, query, company_id):
-        """Each person x certification with progress, soonest expiry first; `status=at_risk`."""
+        """Each person x certification with progress, soonest expiry first; `status=at_risk`.
+        Paged: `limit` rows (500 unless given) from `offset`; `next_offset` continues."""
         company = get_company(company_id, viewer=g.user)
         rows = company_rows(company.id, viewer=g.user, **query)
-        return {"rows": [_plain(row) for row in rows]}
+        more = len(rows) == query["limit"]
+        return {"rows": [_plain(row) for row in rows], "next_offset": query["offset"] + len(rows) if more else None}
 
 
 def _token_routes(path, key):

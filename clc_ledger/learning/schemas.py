@@ -180,10 +180,14 @@ class ClaimQuery(Schema):
 class LearningQuery(Schema):
     status = fields.String(validate=validate.OneOf(("at_risk", "active", "expired")))
     within_days = fields.Integer(validate=validate.Range(min=0, max=3650))
+    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=20000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10**9))
 
 
 class LearningOut(Schema):
-    rows = fields.List(fields.Dict())
+    rows = fields.List(fields.Raw())
+    next_offset = fields.Integer(allow_none=True, metadata={"description": "Where the next page starts; null "
+                                                            "on the last page."})
 
 
 class CalendarTokenOut(Schema):
