@@ -17,6 +17,15 @@ from .progress import views_of_person
 
 domain = Domain(domain="learning")
 _ = domain.gettext
+_lazy = domain.lazy_gettext
+
+
+def job_labels():
+    """What the learning jobs do, for the admin's job page."""
+    return {"learning-reminders": _lazy("Reminds people and captains of certifications expiring with their "
+                                        "requirement unmet, and of exam vouchers about to lapse."),
+            "lapse-planned-claims": _lazy("Lapses claims of CLC-funded training not submitted within 90 days, "
+                                          "and tells the captains what the seats cost.")}
 
 pages = Blueprint("learning_web", __name__, template_folder="templates")
 
