@@ -163,7 +163,10 @@ def service_alone(url, requester_ids, processes, seconds):
     once: what the HTTP endpoint could reach if HTTP, authentication and the response cost
     nothing. On SQLite the processes queue for the one write lock, as the server's do."""
     context = multiprocessing.get_context("spawn")
-    queue, start_at = context.Queue(), time.time() + 3.0  # time for every process to start up
+    # Time for every process to start up (import, create the app, one debit): on a loaded
+    # machine two processes starting at once took over 3 s, and a worker that starts after
+    # its window closed reports nothing done.
+    queue, start_at = context.Queue(), time.time() + 10.0
     workers = [context.Process(target=_service_worker,
                                args=(str(common.OUT), url, requester_ids[k::processes], start_at, seconds, queue))
                for k in range(processes)]

@@ -11,7 +11,6 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from icalendar import Alarm, Calendar, Event
 from sqlalchemy import select, update
 
 from .. import clock
@@ -78,6 +77,8 @@ def feed(token):
                                                           CalendarToken.revoked_at.is_(None)))
     if found is None:
         raise NotFound("No such calendar.")
+    from icalendar import Calendar  # imported when a feed is served: every process starts faster
+
     calendar = Calendar()
     calendar.add("prodid", "-//CLC Ledger//Learning deadlines//EN")
     calendar.add("version", "2.0")
@@ -117,6 +118,8 @@ def _name(token):
 def _event(key, day, summary, description):
     """One all-day event; the UID names the deadline itself, not the fetch, so it is stable
     (a recertified certification keeps its UID and its event moves)."""
+    from icalendar import Alarm, Event
+
     event = Event()
     event.add("uid", f"{key}@{UID_DOMAIN}")
     event.add("dtstamp", clock.now())
