@@ -60,9 +60,11 @@ def list_items(q=None):
 
 
 def _item(item_id):
+    """The catalog item named in a request body: only catalog items earn credits (R-CEI-1);
+    an unknown id is a bad field (422, R-MON-3), not a missing page."""
     item = db.session.get(CeItem, item_id)
     if item is None:
-        raise NotFound(f"No CE item {item_id}.")
+        raise RuleViolation(f"No CE item {item_id} in the catalog.", {"ce_item_id": ["No such CE item."]})
     return item
 
 

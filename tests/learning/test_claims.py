@@ -159,3 +159,16 @@ def test_an_expired_certification_is_not_recertified_by_later_credits(api, roste
     rows = certifications(carla, pat)
     assert rows["CCNA"]["status"] == "expired" and rows["CCNA"]["cycle_started_on"] == "2023-06-10"
     assert rows["CCNP"]["earned"] == 40
+
+
+def test_only_catalog_items_earn_credits_and_members_list_only_their_own_claims(api, roster, catalog):  # R-CEI-1, R-PPL-2
+    carla, pat, quinn = roster["carla"], roster["pat"]["id"], roster["quinn"]["id"]
+    certify(carla, pat)
+    certify(carla, quinn)
+    assert claim(carla, pat, 999, "2026-06-01", expect=422)["errors"]
+    claim(carla, pat, catalog["encor"]["id"], "2026-06-01")
+    theirs = claim(carla, quinn, catalog["encor"]["id"], "2026-06-01")
+    assert [c["person_id"] for c in roster["mo"].get("/api/v1/ce-claims").get_json()["claims"]] == [pat]
+    assert roster["mo"].get(f"/api/v1/ce-claims/{theirs['id']}").status_code == 404
+    assert len(roster["obi"].get("/api/v1/ce-claims").get_json()["claims"]) == 2
+    assert roster["obi"].post(f"/api/v1/ce-claims/{theirs['id']}/earn").status_code == 403  # observers change nothing
