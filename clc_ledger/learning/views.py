@@ -4,7 +4,7 @@ page: they call the same services as the JSON API; the rules refuse, the page sa
 Texts are in the `learning` gettext domain (clc_ledger/translations/*/LC_MESSAGES/learning.po)."""
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import Domain
 from flask_login import login_required
 
@@ -144,6 +144,22 @@ def review_queue():
     pending = claims.list_claims(viewer=user, status="pending")
     return render_template("learning/review.html", claims=pending, can_act=user.role in ("captain", "admin"),
                            evidence={claim.id: claims.evidence_of(claim.id) for claim in pending}, me=user.id)
+
+
+@pages.get("/claims/<int:claim_id>/evidence/<int:evidence_id>")
+def evidence_file(claim_id, evidence_id):
+    """One evidence file as uploaded, for whoever may see the claim; always a download, with
+    the type its content was recognised as (never run by the browser as a page)."""
+    claims.get_claim(claim_id, viewer=_viewer())
+    found = next((item for item in claims.evidence_of(claim_id) if item.id == evidence_id), None)
+    if found is None:
+        raise NotFound("No such file.")
+    return Response(found.content, mimetype=found.mimetype, headers={
+        "Content-Disposition": f"attachment; filename=evidence-{found.id}{_SUFFIX[found.mimetype]}",
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store", "Digest": f"sha-256={found.sha256}"})
+
+
+_SUFFIX = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
 
 
 @pages.post("/claims/<int:claim_id>/<any(earn, deny):decision>")

@@ -63,6 +63,12 @@ def test_claim_form_with_evidence_then_the_review_queue(api, roster, catalog, si
     del late
     queue = signed_in("dana").get("/claims/review").get_data(as_text=True)
     assert "certificate.pdf" in queue and "ENCOR" in queue
+    download = signed_in("dana").get("/claims/1/evidence/1")
+    assert download.data == PDF and download.mimetype == "application/pdf"
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    other = api.company("Globex")
+    api.person("gina", "captain", other["id"])
+    assert signed_in("gina").get("/claims/1/evidence/1").status_code == 404
     dana = signed_in("dana")
     decided = dana.submit("/claims/review", "/claims/1/earn")
     assert decided.status_code == 302
