@@ -137,3 +137,13 @@ def test_exam_vouchers_last_12_months_and_remind_at_60_and_30_days_unless_used(a
                                                      "Pat: an exam voucher lapses in 30 days"]
     assert sorted(smtp.messages[0]["To"].split(", ")) == ["carla@example.com", "dana@example.com",
                                                           "pat@acme.example"]
+
+
+def test_a_retried_request_with_its_idempotency_key_plans_the_claims_once(api, funded, catalog):  # R-CEL-2, R-DEB-5
+    carla, pat = funded["carla"], funded["pat"]["id"]
+    body = {"amount": "40.00", "category": "instructor_led_training", "description": "ENCOR", "event_date": "2026-06-20",
+            "ce_item_id": catalog["encor"]["id"], "seats": 1, "attendees": [pat]}
+    first = carla.post("/api/v1/debits", json=body, headers={"Idempotency-Key": "encor-pat-1"})
+    again = carla.post("/api/v1/debits", json=body, headers={"Idempotency-Key": "encor-pat-1"})
+    assert first.status_code == 201 and again.get_json()["id"] == first.get_json()["id"]
+    assert [c["person_id"] for c in claims_of(carla)] == [pat]
