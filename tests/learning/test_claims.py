@@ -172,3 +172,13 @@ def test_only_catalog_items_earn_credits_and_members_list_only_their_own_claims(
     assert roster["mo"].get(f"/api/v1/ce-claims/{theirs['id']}").status_code == 404
     assert len(roster["obi"].get("/api/v1/ce-claims").get_json()["claims"]) == 2
     assert roster["obi"].post(f"/api/v1/ce-claims/{theirs['id']}/earn").status_code == 403  # observers change nothing
+
+
+def test_credits_that_recertify_early_warn_too_and_91_days_is_early_but_90_is_not(api, roster, catalog):  # R-CEX-1
+    carla, dana, pat, quinn = roster["carla"], roster["dana"], roster["pat"]["id"], roster["quinn"]["id"]
+    certify(carla, pat, "CCNA", "associate", "2023-09-14")  # expires 2026-09-14: 91 days after 15 June
+    certify(carla, quinn, "CCNA", "associate", "2023-09-13")  # expires 2026-09-13: 90 days after
+    early = earn(dana, claim(carla, pat, catalog["encor"]["id"], "2026-06-15"))
+    assert [w["new_expires_on"] for w in early["warnings"]] == ["2029-06-15"]
+    on_time = earn(dana, claim(carla, quinn, catalog["encor"]["id"], "2026-06-15"))
+    assert on_time["warnings"] == []
