@@ -139,6 +139,10 @@ def register_blueprints(app):
     api.register_blueprint(reissues_api)
     api.register_blueprint(statements_api)
     api.register_blueprint(health_api)
+    from .learning.api import blp as learning_api, feeds as learning_feeds
+
+    api.register_blueprint(learning_api)
+    app.register_blueprint(learning_feeds)
     from .clock import test_clock_enabled
 
     if test_clock_enabled(app):

@@ -8,6 +8,7 @@ from .accounts import services as accounts
 from .accounts.models import User
 from .extensions import db
 from .ledger import debits, sales_orders
+from .learning.demo import load_learning_demo
 from .ledger.models import SalesOrder
 
 PASSWORD = "demo-password"
@@ -79,6 +80,7 @@ def load_demo():
         if activate:
             sales_orders.activate_sales_order(number)
     _demo_debits()
+    load_learning_demo()
     return logins, True
 
 

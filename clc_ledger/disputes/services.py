@@ -12,6 +12,7 @@ from ..extensions import db
 from ..ledger.debits import settle_returned_credits
 from ..ledger.entries import record_entry
 from ..ledger.models import Debit, LedgerEntry
+from ..ledger.signals import debit_reversed
 from .models import Dispute
 
 
@@ -80,6 +81,7 @@ def resolve_dispute(dispute_id, *, admin_id, outcome, note=None):
             dispute.reversed_amount += amount
             # R-DSP-2: returned to an expired SO, they are expired at once.
             settle_returned_credits(company, allocation.sales_order, actor_id=admin.id, now=now)
+        debit_reversed.send(dispute.debit, dispute=dispute)
     _notify(dispute)
     return dispute
 

@@ -17,6 +17,8 @@ JOBS = {
     "age-pending-debits": "clc_ledger.ledger.aging:age_pending_debits",
     "monthly-statements": "clc_ledger.statements.services:run_monthly_statements",
     "deliver-outbox": "clc_ledger.notifications.outbox:deliver_outbox",
+    "learning-reminders": "clc_ledger.learning.reminders:send_learning_reminders",
+    "lapse-planned-claims": "clc_ledger.learning.clc_link:lapse_planned_claims",
 }
 
 

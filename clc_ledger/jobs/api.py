@@ -20,5 +20,6 @@ class JobRun(MethodView):
     @roles("admin")
     @blp.response(200, JobRunOut)
     def post(self, name):
-        """Run a job now: expire-credits, expiry-reminders, age-pending-debits, monthly-statements, deliver-outbox."""
+        """Run a job now: expire-credits, expiry-reminders, age-pending-debits, monthly-statements, deliver-outbox,
+        lapse-planned-claims, learning-reminders."""
         return {"job": name, "result": run_job(name)}

@@ -10,6 +10,8 @@ Schedule, in CLC_TIMEZONE (the program's time zone), local wall time:
   age-pending-debits   every day from 06:00
   expiry-reminders     every day from 06:05
   monthly-statements   every 1st from 03:00
+  lapse-planned-claims every day from 06:10 (R-CEL-3)
+  learning-reminders   every day from 06:15 (R-CRN-1, R-CEL-4)
   deliver-outbox       every minute
 How (R-JOB-1): no cron trigger. Every CLC_SCHEDULER_TICK_SECONDS (20) each daily or monthly
 job asks jobs/calendar.py for its latest local due date, and runs if that date is later than
@@ -44,6 +46,8 @@ SCHEDULE = {
     "age-pending-debits": Daily(time(6, 0)),
     "expiry-reminders": Daily(time(6, 5)),
     "monthly-statements": Monthly(time(3, 0)),
+    "lapse-planned-claims": Daily(time(6, 10)),
+    "learning-reminders": Daily(time(6, 15)),
 }
 CATCH_UP = (*SCHEDULE, "deliver-outbox")
 OUTBOX_EVERY = timedelta(minutes=1)

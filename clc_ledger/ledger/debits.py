@@ -18,6 +18,7 @@ from .entries import record_entry
 from .expiry import expire_if_due
 from .models import ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES, Debit, DebitAllocation, SalesOrder
 from .sales_orders import is_past_expiry
+from .signals import debit_posted, debit_requested
 
 REQUESTER_ROLES = ("member", "captain")
 
@@ -107,7 +108,8 @@ _INSERT_ALLOCATIONS = insert(DebitAllocation.__table__).returning(DebitAllocatio
 
 
 @transactional
-def request_debit(*, requester_id, amount, category, description, event_date=None, allocations=None):
+def request_debit(*, requester_id, amount, category, description, event_date=None, allocations=None,
+                  ce_item_id=None, seats=None, attendees=None):
     requester, company = lock_company_of(requester_id)
     if requester is None or requester.role not in REQUESTER_ROLES:
         raise Forbidden("Only members and captains request debits.")
@@ -139,6 +141,10 @@ def request_debit(*, requester_id, amount, category, description, event_date=Non
     for sales_order, part in plan:
         record_entry(company, sales_order, kind, -part, actor_id=requester.id, debit_id=debit.id, at=now,
                      description=f"Debit #{debit.id}: {debit.description}")
+    if ce_item_id is not None or seats is not None or attendees:
+        debit_requested.send(debit, ce_item_id=ce_item_id, seats=seats, attendees=attendees or [])
+    if not pending:
+        debit_posted.send(debit, now=now)
     _notify("debit_requested", debit)
     return debit
 
@@ -192,6 +198,7 @@ def approve_debit(debit_id, *, captain_id):
                      debit_id=debit.id, at=now, description=note)
         record_entry(company, allocation.sales_order, "debit", -allocation.amount, actor_id=captain.id,
                      debit_id=debit.id, at=now, description=note)
+    debit_posted.send(debit, now=now)
     _notify("debit_posted", debit)
     return debit
 

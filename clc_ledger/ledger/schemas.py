@@ -89,6 +89,11 @@ class DebitCreate(Schema):
     event_date = fields.Date(load_default=None, allow_none=True)
     allocations = fields.List(fields.Nested(AllocationIn), load_default=None, allow_none=True,
                               validate=validate.Length(min=1, max=50))
+    # Training the debit buys (R-CEL-1): a CE item, seats, and the people who attend.
+    ce_item_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**63 - 1))
+    seats = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=10000))
+    attendees = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**63 - 1)), load_default=None,
+                            allow_none=True, validate=validate.Length(max=10000))
 
 
 class AllocationOut(Schema):

@@ -76,6 +76,9 @@ def register(app):
     login_manager.user_loader(auth.load_user)
 
     app.register_blueprint(bp)
+    from ..learning.views import pages as learning_pages
+
+    app.register_blueprint(learning_pages)
     _register_filters(app)
 
     @app.get("/favicon.ico")

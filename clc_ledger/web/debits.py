@@ -12,6 +12,7 @@ from ..ledger import debits as service
 from ..ledger.after_approval import balance_after_approval, company_balance_now
 from ..ledger.sales_orders import company_balance
 from ..money import AmountError, credits_str, parse_credits
+from ..learning.views import debit_training_from
 from .common import bp, clc, flash_error, locale_name, roles_required, viewer
 from .disputes import dispute_state
 from .forms import ActionForm, DebitForm, DisputeForm, RejectForm
@@ -68,7 +69,8 @@ def new_debit():
             try:
                 debit = service.request_debit(
                     requester_id=user.id, amount=amount, category=form.category.data,
-                    description=form.description.data, event_date=form.event_date.data, allocations=allocations)
+                    description=form.description.data, event_date=form.event_date.data, allocations=allocations,
+                    **debit_training_from(request.form))
             except ClcError as error:
                 # Beside the field the rule names; the message is the service's (R-TXT-1).
                 fields = set((error.errors or {}) if isinstance(error.errors, dict) else ())

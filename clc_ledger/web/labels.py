@@ -1,6 +1,8 @@
 """Words for codes shown to people, translated."""
 from flask_babel import lazy_gettext as _l
 
+from ..learning.views import job_labels as learning_job_labels
+
 STATUS_LABELS = {
     "booked": _l("Booked"),
     "invoiced": _l("Invoiced"),
@@ -44,6 +46,7 @@ JOB_LABELS = {
     "age-pending-debits": _l("Reminds captains of debits pending for 30 days and cancels those pending for 45."),
     "monthly-statements": _l("Writes last month's statement for each company and emails it."),
     "deliver-outbox": _l("Sends the emails waiting in the outbox."),
+    **learning_job_labels(),
 }
 
 ROLE_LABELS = {"member": _l("Member"), "observer": _l("Observer"), "captain": _l("Captain"), "admin": _l("Admin")}

@@ -1,0 +1,119 @@
+"""Progress and recertification from the database (R-CER-2, R-CRT-3, R-CEX-1).
+
+The person's pool: every planned, pending or earned claim with what is still unused of it,
+and every exam not yet consumed. `recertify(person_id)` runs after anything that can
+complete a pathway (a claim earned, an exam recorded) in that same transaction.
+"""
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from . import rules
+from .models import LEVEL_RANK, Certification, Claim, Exam
+from .people import start_cycle
+
+_COUNTED = ("planned", "pending", "earned")
+
+
+def pools(person_ids):
+    """{person id: ([Credit], [ExamPass])} for many people in two queries."""
+    credits, exams = defaultdict(list), defaultdict(list)
+    if not person_ids:
+        return {}
+    for row in db.session.execute(
+            select(Claim.person_id, Claim.id, Claim.completed_on, Claim.expected_on, Claim.credits,
+                   Claim.credits_used, Claim.status)
+            .where(Claim.person_id.in_(person_ids), Claim.status.in_(_COUNTED))):
+        on = row.completed_on if row.status != "planned" else (row.completed_on or row.expected_on)
+        credits[row.person_id].append(rules.Credit(row.id, on, row.credits - row.credits_used, row.status))
+    for row in db.session.execute(select(Exam.person_id, Exam.id, Exam.passed_on, Exam.kind)
+                                  .where(Exam.person_id.in_(person_ids), Exam.used_by_id.is_(None))):
+        exams[row.person_id].append(rules.ExamPass(row.id, row.passed_on, row.kind))
+    return {person_id: (credits[person_id], exams[person_id]) for person_id in person_ids}
+
+
+def view(certification, pool, today=None):
+    """The API's view of one certification: cycle, status, days left and progress."""
+    today = today or clock.today()
+    credits, exams = pool
+    shown = rules.progress(certification.level, certification.cycle_started_on, certification.expires_on,
+                           credits, exams)
+    expires_on = certification.expires_on
+    days_left = None if expires_on is None else (expires_on - today).days
+    state = rules.status(expires_on, today)
+    at_risk = (state == "active" and days_left is not None and days_left <= rules.AT_RISK_DAYS
+               and shown["gap_counting_all"] != 0)
+    return {"id": certification.id, "person_id": certification.person_id, "name": certification.name,
+            "level": certification.level, "status": state, "earned_on": certification.earned_on,
+            "cycle_started_on": certification.cycle_started_on, "expires_on": expires_on, "days_left": days_left,
+            "required": shown["required"], "earned": shown["earned"], "pending": shown["pending"],
+            "projected": shown["projected"], "gap": shown["gap"], "best_pathway": shown["best_pathway"],
+            "met": shown["met"], "at_risk": at_risk, "gap_all": shown["gap_counting_all"]}
+
+
+def views_of_person(person_id, today=None):
+    from .people import certifications_of
+
+    pool = pools([person_id])[person_id]
+    return [view(certification, pool, today) for certification in certifications_of(person_id)]
+
+
+def recertify(person_id, *, actor_id=None):
+    """Recertify every certification of the person whose pathway is now complete (R-CRT-3),
+    consuming what it used (R-CER-2), with the cascade to the same and lower levels. Returns
+    R-CEX-1 warnings for completions more than 90 days early. Runs inside the caller's
+    transaction."""
+    warnings = []
+    for _round in range(10):  # each round consumes activities, so this ends; 10 is a guard
+        certifications = db.session.scalars(select(Certification).where(Certification.person_id == person_id)).all()
+        credits, exams = pools([person_id])[person_id]
+        done = None
+        for certification in sorted(certifications, key=lambda c: -LEVEL_RANK[c.level]):
+            if certification.expires_on is None:
+                continue
+            found = rules.completion(certification.level, certification.cycle_started_on, certification.expires_on,
+                                     credits, exams)
+            if found is not None:
+                done = (certification, found)
+                break
+        if done is None:
+            return warnings
+        certification, found = done
+        warnings += _early_warning(certification, found, credits)
+        _consume(certification, found, actor_id)
+        for other in certifications:
+            if (other.id != certification.id and other.expires_on is not None
+                    and LEVEL_RANK[other.level] <= LEVEL_RANK[certification.level]
+                    and rules.in_cycle(found.on, other.cycle_started_on, other.expires_on)):
+                start_cycle(other, found.on, reason="cascade", pathway=found.pathway, actor_id=actor_id)
+    return warnings
+
+
+def _consume(certification, found, actor_id):
+    record = start_cycle(certification, found.on, reason="pathway", pathway=found.pathway,
+                         credits_used=found.total_credits, actor_id=actor_id)
+    for claim_id, part in found.credits.items():
+        claim = db.session.get(Claim, claim_id)
+        claim.credits_used += part
+    for exam_id in found.exams:
+        db.session.get(Exam, exam_id).used_by_id = record.id
+    db.session.flush()
+    return record
+
+
+def _early_warning(certification, found, credits):
+    """R-CEX-1: completing more than 90 days before expiry shortens the cycle: say the new
+    expiry date and the earned credits that would expire unused."""
+    if (certification.expires_on - found.on).days <= rules.EARLY_WARNING_DAYS:
+        return []
+    new_expiry = rules.cycle_end(certification.level, found.on)
+    unused = sum(credit.credits - found.credits.get(credit.id, 0) for credit in credits
+                 if credit.status == "earned" and credit.on is not None and credit.on < found.on
+                 and rules.in_cycle(credit.on, certification.cycle_started_on, certification.expires_on))
+    return [{"code": "early_recertification", "certification_id": certification.id,
+             "new_expires_on": new_expiry.isoformat(), "credits_expiring_unused": unused,
+             "message": f"{certification.name} recertifies {(certification.expires_on - found.on).days} days early: "
+                        f"the new cycle expires on {new_expiry.isoformat()} and {unused} earned credits "
+                        "would expire unused."}]
