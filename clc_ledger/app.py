@@ -8,12 +8,15 @@ from pathlib import Path
 from flask import Flask, current_app, render_template, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.orm import configure_mappers
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 from .apikit import error_response, http_error_as_json
 from .db import configure_engine, end_transaction
-from .errors import ClcError
+from .errors import ClcError, RuleViolation
+from .grammar import MAX_ID, text_problem
 from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
 log = logging.getLogger(__name__)
@@ -37,8 +40,10 @@ def create_app(test_config=None):
     if test_config:
         app.config.from_mapping(test_config)
     _configure_database(app)
+    app.url_map.converters["int"] = IdConverter  # before any route: every <int:...> is an id
 
     register_extensions(app)
+    register_request_guards(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
@@ -98,6 +103,39 @@ def register_extensions(app):
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],
     })
+
+
+class IdConverter(IntegerConverter):
+    """`<int:x>` in every route: ASCII digits of a positive id below 2^63, else 404 (R-MON-3)."""
+
+    regex = r"[0-9]{1,19}"
+
+    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=False)
+
+
+def register_request_guards(app):
+    """Checks every request passes before any view: text that no field may hold (NUL, other
+    C0 controls but tab and newline, unpaired surrogates) in the path is 404, in the query
+    string or a form 422 (R-TXT-2); the fields check their own limits after this."""
+
+    @app.before_request
+    def refuse_unstorable_text():
+        if not _storable(request.path):
+            raise NotFound()
+        for values in (request.args, request.form if request.mimetype in _FORM_TYPES else None):
+            for key, value in (values.items(multi=True) if values else ()):
+                if not (_storable(key) and _storable(value)):
+                    raise RuleViolation(str(_l("The request contains a control character or invalid Unicode.")),
+                                        {key if _storable(key) else "?": [str(_l("Not allowed here."))]})
+        return None
+
+
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _storable(text):
+    return text.isprintable() or text_problem(text, multiline=True) is None
 
 
 def register_blueprints(app):

@@ -23,6 +23,10 @@ DEFAULTS = {
     "CLC_TOKEN_TTL_HOURS": 12,
     # argon2.profiles name; tests use CHEAPEST so a suite of thousands of logins stays fast.
     "CLC_PASSWORD_PROFILE": "RFC_9106_LOW_MEMORY",
+    # R-SEC-1: larger request bodies are refused with 413 before anything reads them
+    # (evidence uploads, when they come, get their own 10 MB limit on their route).
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
     "CLC_SUPPORTED_LOCALES": ["en", "de", "ja", "fr"],
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # Web pages: failed sign-ins allowed per client address (Flask-Limiter), and where the

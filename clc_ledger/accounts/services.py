@@ -14,6 +14,7 @@ from ..db import transactional, utcnow_real
 from ..errors import Conflict, NotFound, RuleViolation
 from ..extensions import db
 from .models import ROLES, ApiToken, Company, User
+from .password_policy import require_good_password
 
 _HASHERS = {}
 
@@ -147,6 +148,7 @@ def create_user(*, username, email, password, role, company_id=None):
         if db.session.get(Company, company_id) is None:
             raise RuleViolation(f"Company {company_id} does not exist.", {"company_id": ["No such company."]})
     username = username.strip()
+    require_good_password(password, username=username, email=email)
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
         raise Conflict(f"The username {username!r} is taken.")
     user = User(username=username, email=email, password_hash=hash_password(password), role=role,
@@ -218,6 +220,7 @@ def accept_terms(user_id):
 @transactional
 def change_password(user_id, new_password):
     user = db.session.get(User, user_id)
+    require_good_password(new_password, username=user.username, email=user.email, field="new")
     user.password_hash = hash_password(new_password)
     user.session_epoch += 1
     _revoke_tokens_of(user.id)
@@ -237,18 +240,20 @@ def sign_out(user_id):
 # --- authentication and tokens -------------------------------------------------------
 
 def authenticate(username, password):
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None.
+
+    One argon2 verification whatever the account: absent, deactivated or active, so the time
+    of the answer does not tell which (R-SEC-1)."""
     user = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").strip().lower()))
     if user is None:
         hasher, dummy = _hasher()
         try:
             hasher.verify(dummy, password or "")
-        except VerificationError:
+        except (VerificationError, InvalidHashError):
             pass
         return None
-    if not user.active or not check_password(user, password or ""):
-        return None
-    return user
+    matches = check_password(user, password or "")
+    return user if matches and user.active else None
 
 
 def _digest(token):

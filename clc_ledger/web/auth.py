@@ -13,6 +13,7 @@ from flask_limiter import RateLimitExceeded
 
 from ..accounts import services as accounts
 from ..accounts.models import User
+from ..errors import ClcError
 from ..extensions import db, limiter
 from .common import back, bp, viewer
 from .forms import LanguageForm, PasswordForm, SignInForm, TermsForm
@@ -154,9 +155,14 @@ def change_password():
         if not accounts.check_password(user, form.current.data):
             form.current.errors.append(_("That is not your current password."))
         else:
-            changed = accounts.change_password(user.id, form.new.data)
-            # Every other session of this person is now dead; this one continues.
-            login_user(SessionUser(changed))
-            flash(_("Your password was changed. Other sessions were signed out."), "success")
-            return redirect(url_for("web.home"))
-    return render_template("web/password.html", form=form)
+            try:
+                changed = accounts.change_password(user.id, form.new.data)
+            except ClcError as error:  # the password policy (accounts.password_policy)
+                form.new.errors.append(error.message)
+            else:
+                # Every other session of this person is now dead; this one continues.
+                login_user(SessionUser(changed))
+                flash(_("Your password was changed. Other sessions were signed out."), "success")
+                return redirect(url_for("web.home"))
+        return render_template("web/password.html", form=form), 422
+    return render_template("web/password.html", form=form), 422 if request.method == "POST" else 200

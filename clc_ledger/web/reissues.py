@@ -5,7 +5,7 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import clock
+from .. import clock, grammar
 from ..errors import ClcError
 from ..ledger.sales_orders import get_sales_order, is_past_expiry
 from ..money import AmountError
@@ -69,7 +69,7 @@ def request_reissue(so_number):
     if request.method == "POST" and form.validate_on_submit():
         if action == "add" and len(lines) < MAX_LINES:
             lines.append({"item": "", "category": "", "planned_on": "", "credits": ""})
-        elif action.startswith("remove-") and action[7:].isdigit() and len(lines) > 1:
+        elif action.startswith("remove-") and action[7:] in {str(i) for i in range(len(lines))} and len(lines) > 1:
             del lines[int(action[7:])]
         elif action == "submit":
             plan = []
@@ -79,10 +79,12 @@ def request_reissue(so_number):
                 except AmountError as error:
                     line_errors[index] = str(error)
                     credits = None
-                try:
-                    planned_on = date.fromisoformat(line["planned_on"]) if line["planned_on"] else None
-                except ValueError:
-                    planned_on = None
+                planned_on, problem = grammar.parse_day(line["planned_on"]) if line["planned_on"] else (None, None)
+                if problem is None and len(line["item"]) > grammar.DESCRIPTION_MAX:
+                    problem = grammar.too_long(grammar.DESCRIPTION_MAX)
+                problem = problem or grammar.text_problem(line["item"]) or grammar.text_problem(line["category"])
+                if problem is not None:
+                    line_errors[index] = " ".join(filter(None, (line_errors.get(index), str(problem))))
                 plan.append({"item": line["item"], "category": line["category"], "planned_on": planned_on,
                              "credits": credits})
             if not line_errors:
