@@ -8,8 +8,20 @@ from .money import credits_str
 _EXPECTED_TEXT = {"type": "string"}
 
 
-class Credits(fields.Field):
+class _SaysWhatIsExpected:
+    """A null or a value of the wrong type gets the grammar's own message, not marshmallow's."""
+
+    def make_error(self, key, **kwargs):
+        if key in ("null", "invalid", "invalid_utf8"):
+            return ValidationError(str(self.expected()))
+        return super().make_error(key, **kwargs)
+
+
+class Credits(_SaysWhatIsExpected, fields.Field):
     """Hundredths of a CLC inside; an exact two-decimal string outside (R-MON-1, R-MON-2)."""
+
+    def expected(self):
+        return grammar.AMOUNT_EXPECTED
 
     def __init__(self, **kwargs):
         metadata = {"type": "string", "pattern": grammar.AMOUNT_PATTERN, "maxLength": 12, "example": "12.50",
@@ -28,8 +40,11 @@ class Credits(fields.Field):
         return hundredths
 
 
-class Day(fields.Date):
+class Day(_SaysWhatIsExpected, fields.Date):
     """A calendar date YYYY-MM-DD within grammar.EARLIEST..LATEST (R-MON-3)."""
+
+    def expected(self):
+        return grammar.date_expected(self.earliest, self.latest)
 
     def __init__(self, *, earliest=grammar.EARLIEST, latest=grammar.LATEST, **kwargs):
         self.earliest, self.latest = earliest, latest
@@ -45,8 +60,11 @@ class Day(fields.Date):
         return day
 
 
-class Id(fields.Integer):
+class Id(_SaysWhatIsExpected, fields.Integer):
     """A positive integer below 2^63 (R-MON-3): a JSON integer, or digits in a query string."""
+
+    def expected(self):
+        return grammar.ID_EXPECTED
 
     def __init__(self, **kwargs):
         metadata = {"minimum": 1, "maximum": grammar.MAX_ID, "format": "int64"}

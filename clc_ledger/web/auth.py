@@ -97,7 +97,8 @@ def sign_in():
             return back()
         g.sign_in_failed = True
         form.password.errors.append(_("Wrong username or password."))
-    return render_template("web/sign_in.html", form=form)
+    refused = request.method == "POST" and not g.get("sign_in_failed") and form.errors
+    return render_template("web/sign_in.html", form=form), 422 if refused else 200
 
 
 @bp.errorhandler(RateLimitExceeded)
