@@ -9,7 +9,7 @@ from flask import Flask, current_app, render_template, request, send_from_direct
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.orm import configure_mappers
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
@@ -118,6 +118,15 @@ def register_request_guards(app):
     """Checks every request passes before any view: text that no field may hold (NUL, other
     C0 controls but tab and newline, unpaired surrogates) in the path is 404, in the query
     string or a form 422 (R-TXT-2); the fields check their own limits after this."""
+
+    @app.before_request
+    def limit_unsized_bodies():
+        # A chunked body has no Content-Length to refuse up front, and Werkzeug stops reading
+        # it at MAX_CONTENT_LENGTH without a word: a body that fills the limit was cut (R-SEC-1).
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and request.content_length is None and request.environ.get("wsgi.input_terminated"):
+            if len(request.get_data(cache=True)) >= limit:
+                raise RequestEntityTooLarge()
 
     @app.before_request
     def refuse_unstorable_text():
