@@ -80,6 +80,20 @@ class Blueprint(SmorestBlueprint):
         super().__init__(*args, **kwargs)
         self.before_request(authenticate)
 
+    def response(self, status_code, *args, creates=None, **kwargs):
+        """As flask-smorest's; a view answering 201 creates something, so it also honours
+        Idempotency-Key (clc_ledger.idempotency), documented on the operation, unless
+        `creates=False` says it only answers 201 (a token: nothing to replay)."""
+        decorator = super().response(status_code, *args, **kwargs)
+        if int(status_code) != 201 or creates is False:
+            return decorator
+        from .idempotency import PARAMETER, idempotent
+
+        def decorate(view):
+            return self.doc(parameters=[PARAMETER])(idempotent(decorator(view)))
+
+        return decorate
+
     def arguments(self, schema, *args, **kwargs):
         # One schema instance per view, made here: given a class, webargs would build one
         # (deep-copying its fields) on every request.
@@ -87,8 +101,11 @@ class Blueprint(SmorestBlueprint):
 
 
 def public(view):
-    """Mark a view as reachable without a token."""
+    """Mark a view as reachable without a token; the OpenAPI document says so (no security)."""
     view._clc_public = True
+    apidoc = getattr(view, "_apidoc", None)
+    if apidoc is not None:
+        apidoc.setdefault("manual_doc", {})["security"] = []
     return view
 
 

@@ -3,7 +3,6 @@ from flask import g, request
 from flask.views import MethodView
 
 from ..apikit import Blueprint, Unauthorized, before_terms, public, roles
-from ..idempotency import create_once
 from . import services
 from .schemas import (CompanyCreate, CompanyOut, Me, TokenRequest, TokenResponse, UserCreate, UserList, UserOut,
                       UserQuery, UserUpdate)
@@ -15,7 +14,7 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Sign-in
 class Tokens(MethodView):
     @public
     @blp.arguments(TokenRequest)
-    @blp.response(201, TokenResponse)
+    @blp.response(201, TokenResponse, creates=False)
     def post(self, data):
         """Exchange a username and password for a bearer token."""
         user = services.authenticate(data["username"], data["password"])
@@ -56,7 +55,7 @@ class Companies(MethodView):
     @blp.response(201, CompanyOut)
     def post(self, data):
         """Create a company (admin)."""
-        return create_once(lambda: services.create_company(**data), CompanyOut, data)
+        return services.create_company(**data)
 
 
 @blp.route("/companies/<int:company_id>")
@@ -80,7 +79,7 @@ class Users(MethodView):
     @blp.response(201, UserOut)
     def post(self, data):
         """Give a person access to a company (admin)."""
-        return create_once(lambda: services.create_user(**data), UserOut, data)
+        return services.create_user(**data)
 
 
 @blp.route("/users/<int:user_id>")
