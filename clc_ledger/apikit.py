@@ -149,6 +149,14 @@ class Unauthorized(ClcError):
         super().__init__(message)
 
 
+class TooManyRequests(ClcError):
+    code = 429
+
+    def __init__(self, retry_after):
+        super().__init__(f"Too many failed sign-in attempts; try again in {retry_after} seconds.")
+        self.retry_after = retry_after
+
+
 class TermsNotAccepted(ClcError):
     code = 403
 

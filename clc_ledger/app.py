@@ -5,7 +5,7 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-from flask import Flask, current_app, render_template, request, send_from_directory
+from flask import Flask, current_app, make_response, render_template, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.orm import configure_mappers
 from flask_babel import lazy_gettext as _l
@@ -17,7 +17,7 @@ from .apikit import error_response, http_error_as_json
 from .db import configure_engine, end_transaction
 from .errors import ClcError, RuleViolation
 from .grammar import MAX_ID, text_problem
-from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from .extensions import api, babel, csrf, db, login_manager, migrate
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,6 @@ def register_extensions(app):
                    default_domain="messages")
     login_manager.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     api.init_app(app, spec_kwargs={
@@ -189,8 +188,13 @@ def register_error_handlers(app):
     @app.errorhandler(ClcError)
     def handle_rule_error(error):
         if wants_json():
-            return error_response(error.code, error.message, error.errors)
-        return render_template("error.html", code=error.code, message=error.message), error.code
+            response = error_response(error.code, error.message, error.errors)
+        else:
+            response = make_response(render_template("error.html", code=error.code, message=error.message),
+                                     error.code)
+        if getattr(error, "retry_after", None):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error):

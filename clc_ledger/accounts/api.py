@@ -2,8 +2,8 @@
 from flask import g, request
 from flask.views import MethodView
 
-from ..apikit import Blueprint, Unauthorized, before_terms, public, roles
-from . import services
+from ..apikit import Blueprint, TooManyRequests, Unauthorized, before_terms, public, roles
+from . import services, throttle
 from .schemas import (CompanyCreate, CompanyOut, Me, TokenRequest, TokenResponse, UserCreate, UserList, UserOut,
                       UserQuery, UserUpdate)
 
@@ -16,9 +16,15 @@ class Tokens(MethodView):
     @blp.arguments(TokenRequest)
     @blp.response(201, TokenResponse, creates=False)
     def post(self, data):
-        """Exchange a username and password for a bearer token."""
+        """Exchange a username and password for a bearer token. Failed tries are limited per
+        account and per client address (429 with Retry-After; R-SEC-1, accounts.throttle)."""
+        try:
+            throttle.check_allowed(data["username"], request.remote_addr)
+        except throttle.TooManyTries as refused:
+            raise TooManyRequests(refused.retry_after) from None
         user = services.authenticate(data["username"], data["password"])
         if user is None:
+            throttle.record_failure(data["username"], request.remote_addr)
             raise Unauthorized("Wrong username or password.")
         token, record = services.issue_token(user.id)
         return {"token": token, "expires_at": record.expires_at}

@@ -1,9 +1,10 @@
-"""input limits (R-TXT-2) and sealed ledger chain anchors (R-LED-2)
+"""input limits (R-TXT-2), sealed ledger chain anchors (R-LED-2), sign-in rate limits (R-SEC-1)
 
 Text columns widen to the documented maxima so nothing is cut (ledger descriptions carry a
 debit's 500-character description and the words around it; reasons 1,000; plan items 500).
 `ledger_anchors` keeps each company's chain head sealed outside the rows it checks, filled
 here for existing chains, and PostgreSQL refuses TRUNCATE of the ledger.
+`rate_limit_counters` holds the failed sign-in counters every process shares.
 
 Revision ID: 3f2a9c4e7b10
 Revises: 7d11e1f1b4a9
@@ -71,6 +72,13 @@ def upgrade():
     rows = [{"company_id": company_id, "head": head, "seal": _seal(company_id, head)} for company_id, head in heads]
     if rows:
         op.bulk_insert(anchors, rows)
+    op.create_table(
+        'rate_limit_counters',
+        sa.Column('name', sa.String(length=255), nullable=False),
+        sa.Column('hits', sa.Integer(), nullable=False),
+        sa.Column('expires_at', sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint('name', name=op.f('pk_rate_limit_counters')),
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON ledger_entries "
                    "FOR EACH STATEMENT EXECUTE FUNCTION ledger_entries_append_only()")
@@ -79,5 +87,6 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS ledger_entries_no_truncate ON ledger_entries")
+    op.drop_table('rate_limit_counters')
     op.drop_table('ledger_anchors')
     _resize([(table, column, after, before) for table, column, before, after in _WIDENED])
