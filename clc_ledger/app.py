@@ -97,8 +97,7 @@ def register_extensions(app):
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     api.init_app(app, spec_kwargs={
-        "info": {"description": "The CLC Ledger API. Amounts are exact strings of credits with 2 decimals "
-                                "(1 CLC = 100 USD). Authenticate with `POST /api/v1/auth/tokens`."},
+        "info": {"description": API_DESCRIPTION},
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],
     })
@@ -144,6 +143,32 @@ _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 def _storable(text):
     return text.isprintable() or text_problem(text, multiline=True) is None
+
+
+API_DESCRIPTION = """The CLC Ledger API. Authenticate with `POST /api/v1/auth/tokens`, then send
+`Authorization: Bearer <token>`; operations marked with no security (the token endpoint, `/health`)
+need no token.
+
+What every request may say (R-MON-2, R-MON-3, R-TXT-2, R-SEC-1):
+
+- **Amounts** are credits (1 CLC = 100 USD): ASCII digits, optionally a point and 1 or 2 decimals,
+  as a string (`"12.50"`) or a JSON number of the same shape; from 0.01 to 999999999.99. Exponents,
+  underscores, signs, spaces, separators and non-ASCII digits are refused with 422.
+- **Dates** are `YYYY-MM-DD`, real calendar dates from 2000-01-01 to 2099-12-31.
+- **Ids** are integers from 1 to 9223372036854775807: another value in a path is 404, in a body or
+  query 422.
+- **Text** has the maximum its field states, counted in Unicode code points (descriptions,
+  justifications and plan items 500, reasons and notes 1000, names 200, email addresses 254);
+  longer is 422, never cut. NUL, other control characters (newline and tab only in multi-line
+  fields: reasons, notes, justifications) and unpaired surrogates are 422.
+- **Bodies** are at most 1 MB (413; evidence uploads will have 10 MB) and JSON nests at most 32
+  levels (400).
+- **Failed sign-ins** are limited per account and address (10 per 15 minutes), per account (50) and
+  per address (100): then 429 with `Retry-After`.
+- **Idempotency-Key** on every operation that creates (answers 201): the same key and request
+  returns the first response and creates nothing.
+
+Errors always have the form `{"code", "status", "message", "errors"?}`."""
 
 
 def register_blueprints(app):

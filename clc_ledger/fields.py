@@ -86,6 +86,10 @@ class Text(fields.String):
     def __init__(self, *, max, min=0, multiline=False, **kwargs):
         self.multiline = multiline
         checks = [validate.Length(min=min, max=max, error=None)]
+        metadata = kwargs.pop("metadata", {})
+        metadata.setdefault("description", f"At most {max} characters; no control characters"
+                            + (" but newline and tab." if multiline else "."))
+        kwargs["metadata"] = metadata
         extra = kwargs.pop("validate", None)
         if extra is not None:
             checks.extend(extra if isinstance(extra, (list, tuple)) else [extra])
