@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, make_response, render_template, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import configure_mappers
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, RequestEntityTooLarge
@@ -16,7 +17,7 @@ from . import config as config_module
 from .apikit import error_response, http_error_as_json
 from .db import configure_engine, end_transaction
 from .errors import ClcError, RuleViolation
-from .grammar import MAX_ID, text_problem
+from .grammar import MAX_STORED_ID, text_problem
 from .extensions import api, babel, csrf, db, login_manager, migrate
 
 log = logging.getLogger(__name__)
@@ -104,11 +105,13 @@ def register_extensions(app):
 
 
 class IdConverter(IntegerConverter):
-    """`<int:x>` in every route: ASCII digits of a positive id below 2^63, else 404 (R-MON-3)."""
+    """`<int:x>` in every route: ASCII digits of a positive id, else 404 (R-MON-3). Every id in a
+    path is a 32-bit column, so a larger one (up to 2^63 - 1 by the grammar) names nothing: 404
+    here, before PostgreSQL would refuse to compare it."""
 
     regex = r"[0-9]{1,19}"
 
-    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):
+    def __init__(self, map, fixed_digits=0, min=1, max=MAX_STORED_ID, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=False)
 
 
@@ -231,6 +234,12 @@ def register_error_handlers(app):
     def handle_unexpected(error):
         if isinstance(error, HTTPException):
             return handle_http_error(error)
+        if isinstance(error, DataError) and getattr(error.orig, "sqlstate", None) == "22003":
+            # A grammatical id (below 2^63) beyond what a 32-bit id column holds, in a body or
+            # query: it names nothing, and nothing was written (R-MON-3).
+            db.session.rollback()
+            return handle_rule_error(RuleViolation(str(_l("A number in the request is larger than any that "
+                                                          "exists here (ids go up to 2147483647)."))))
         current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         return handle_http_error(InternalServerError("Something went wrong on our side; nothing was changed."))

@@ -61,18 +61,21 @@ class Day(_SaysWhatIsExpected, fields.Date):
 
 
 class Id(_SaysWhatIsExpected, fields.Integer):
-    """A positive integer below 2^63 (R-MON-3): a JSON integer, or digits in a query string."""
+    """A positive integer (R-MON-3): a JSON integer, or digits in a query string; at most what
+    the id's column holds (`maximum`, 2^31 - 1 unless a 64-bit id), since a larger one names
+    nothing."""
 
     def expected(self):
-        return grammar.ID_EXPECTED
+        return grammar.id_expected(self.maximum)
 
-    def __init__(self, **kwargs):
-        metadata = {"minimum": 1, "maximum": grammar.MAX_ID, "format": "int64"}
+    def __init__(self, *, maximum=grammar.MAX_STORED_ID, **kwargs):
+        self.maximum = maximum
+        metadata = {"minimum": 1, "maximum": maximum, "format": "int64" if maximum > 2**31 - 1 else "int32"}
         metadata.update(kwargs.pop("metadata", {}))
         super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        number, problem = grammar.parse_id(value, from_text=isinstance(value, str))
+        number, problem = grammar.parse_id(value, from_text=isinstance(value, str), maximum=self.maximum)
         if problem is not None:
             raise ValidationError(str(problem))
         return number

@@ -98,23 +98,29 @@ def parse_day(value, earliest=EARLIEST, latest=LATEST):
 # --- ids (R-MON-3) ---------------------------------------------------------------------------
 
 MAX_ID = 2**63 - 1
+MAX_STORED_ID = 2**31 - 1  # what the 32-bit id columns hold; ledger entry ids are 64-bit
 _ID = re.compile(r"^[1-9][0-9]{0,18}$", re.ASCII)
-ID_EXPECTED = _l("An id: a whole number from 1 to 9223372036854775807.")
 
 
-def parse_id(value, *, from_text=False):
-    """(id, None) for a positive integer below 2^63, else (None, message). JSON ids must be
-    integers; query strings (`from_text`) carry them as digits."""
+def id_expected(maximum=MAX_STORED_ID):
+    return _l("An id: a whole number from 1 to %(max)d.", max=maximum)
+
+
+
+def parse_id(value, *, from_text=False, maximum=MAX_STORED_ID):
+    """(id, None) for a positive integer up to `maximum` (at most 2^63 - 1; by default what a
+    32-bit id column holds, since a larger id names nothing), else (None, message). JSON ids
+    must be integers; query strings (`from_text`) carry them as digits."""
     if isinstance(value, bool):
-        return None, ID_EXPECTED
+        return None, id_expected(maximum)
     if isinstance(value, int) and not from_text:
         number = value
     elif isinstance(value, str) and from_text and _ID.fullmatch(value):
         number = int(value)
     else:
-        return None, ID_EXPECTED
-    if not 1 <= number <= MAX_ID:
-        return None, ID_EXPECTED
+        return None, id_expected(maximum)
+    if not 1 <= number <= min(maximum, MAX_ID):
+        return None, id_expected(maximum)
     return number, None
 
 
