@@ -244,3 +244,14 @@ def test_R_TXT_2_a_form_with_a_nul_anywhere_is_refused(api, tenant):
                                                               "amount": "1.00"})
     assert response.status_code == 422
     assert row_counts() == before
+
+
+@pytest.mark.parametrize("recipients", ["a" * 10000 + "@example.com, b@example.com", "not an address",
+                                        ", ".join(f"p{n}@example.com" for n in range(21))])
+def test_R_TXT_2_the_company_page_refuses_bad_statement_recipients(api, tenant, recipients):
+    person = Browser(api.app)
+    assert person.sign_in("backoffice").status_code == 302
+    before = row_counts()
+    person.submit("/admin/companies", "/admin/companies", {"name": "Globex", "country": "DE", "locale": "de_DE",
+                                                           "statement_recipients": recipients})
+    assert row_counts() == before

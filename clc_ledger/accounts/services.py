@@ -7,11 +7,13 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from babel import Locale, UnknownLocaleError
 from flask import current_app
+from marshmallow import ValidationError, validate
 from sqlalchemy import bindparam, func, select
 
 from .. import clock
 from ..db import transactional, utcnow_real
 from ..errors import Conflict, NotFound, RuleViolation
+from ..grammar import EMAIL_MAX, text_problem
 from ..extensions import db
 from .models import ROLES, ApiToken, Company, User
 from .password_policy import require_good_password
@@ -69,6 +71,27 @@ def _check_locale(locale):
         raise RuleViolation(f"{locale!r} is not a known locale.", {"locale": ["Unknown locale."]}) from None
 
 
+_EMAIL = validate.Email()
+MAX_RECIPIENTS = 20
+
+
+def _check_recipients(recipients):
+    """Statement recipients: at most 20 email addresses of at most 254 characters (R-TXT-2), so
+    one bad address can never make a statement mail fail for the others."""
+    if len(recipients) > MAX_RECIPIENTS:
+        raise RuleViolation(f"At most {MAX_RECIPIENTS} statement recipients.",
+                            {"statement_recipients": [f"At most {MAX_RECIPIENTS}."]})
+    for address in recipients:
+        try:
+            if len(address) > EMAIL_MAX or text_problem(address) is not None:
+                raise ValidationError("")
+            _EMAIL(address)
+        except ValidationError:
+            shown = address if len(address) <= 60 else address[:57] + "..."
+            raise RuleViolation(f"{shown!r} is not an email address of at most {EMAIL_MAX} characters.",
+                                {"statement_recipients": ["Email addresses of at most 254 characters."]}) from None
+
+
 # --- companies -----------------------------------------------------------------------
 
 @transactional
@@ -77,6 +100,7 @@ def create_company(*, name, country, locale="en_US", captain_approval_required=F
     _check_country_code(country)
     require_cleared_country(country)
     _check_locale(locale)
+    _check_recipients(statement_recipients)
     company = Company(
         name=name.strip(),
         country=country,
