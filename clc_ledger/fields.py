@@ -68,13 +68,15 @@ class Id(_SaysWhatIsExpected, fields.Integer):
     def expected(self):
         return grammar.id_expected(self.maximum)
 
-    def __init__(self, *, maximum=grammar.MAX_STORED_ID, **kwargs):
-        self.maximum = maximum
-        metadata = {"minimum": 1, "maximum": maximum, "format": "int64" if maximum > 2**31 - 1 else "int32"}
+    def __init__(self, *, maximum=grammar.MAX_STORED_ID, minimum=1, **kwargs):
+        self.maximum, self.minimum = maximum, minimum
+        metadata = {"minimum": minimum, "maximum": maximum, "format": "int64" if maximum > 2**31 - 1 else "int32"}
         metadata.update(kwargs.pop("metadata", {}))
         super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if self.minimum == 0 and value in (0, "0"):
+            return 0
         number, problem = grammar.parse_id(value, from_text=isinstance(value, str), maximum=self.maximum)
         if problem is not None:
             raise ValidationError(str(problem))

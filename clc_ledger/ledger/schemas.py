@@ -68,8 +68,7 @@ class LedgerOut(Schema):
 
 
 class LedgerQuery(Schema):
-    after_id = fields.Integer(validate=validate.Range(min=0, max=grammar.MAX_ID),
-                              metadata={"format": "int64"})
+    after_id = Id(minimum=0, maximum=grammar.MAX_ID, metadata={"description": "Entries after this id (0: from the start)."})
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
 
 
