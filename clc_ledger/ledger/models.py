@@ -86,8 +86,9 @@ class LedgerEntry(db.Model):
     kind = db.Column(db.String(16), nullable=False)
     amount = db.Column(db.BigInteger, nullable=False)
     debit_id = db.Column(db.Integer, db.ForeignKey("debits.id"), nullable=True, index=True)
-    # Room for a debit's description (R-TXT-2: 500) and the words around it: never cut.
-    description = db.Column(db.String(1000), nullable=False, default="")
+    # Room for a debit's description (R-TXT-2: 500) or a rejection's reason (1,000) and the
+    # words around it: never cut.
+    description = db.Column(db.String(2000), nullable=False, default="")
     actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
     prev_hash = db.Column(db.String(64), nullable=True)
     hash = db.Column(db.String(64), nullable=False, unique=True)

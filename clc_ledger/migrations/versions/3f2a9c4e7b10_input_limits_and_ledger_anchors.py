@@ -1,7 +1,8 @@
 """input limits (R-TXT-2), sealed ledger chain anchors (R-LED-2), sign-in rate limits (R-SEC-1)
 
 Text columns widen to the documented maxima so nothing is cut (ledger descriptions carry a
-debit's 500-character description and the words around it; reasons 1,000; plan items 500).
+debit's 500-character description or a 1,000-character reason and the words around it;
+reasons 1,000; plan items 500).
 `ledger_anchors` keeps each company's chain head sealed outside the rows it checks, filled
 here for existing chains, and PostgreSQL refuses TRUNCATE of the ledger.
 `rate_limit_counters` holds the failed sign-in counters every process shares.
@@ -24,7 +25,7 @@ branch_labels = None
 depends_on = None
 
 _WIDENED = [  # table, column, before, after
-    ("ledger_entries", "description", 500, 1000),
+    ("ledger_entries", "description", 500, 2000),
     ("debits", "reason", 500, 1000),
     ("reissue_requests", "reason", 500, 1000),
     ("reissue_plan_lines", "item", 300, 500),
