@@ -1,7 +1,5 @@
 """Reissue requests: the captain's form (one SO, its window and amount, a training plan) and
 the back office's review queue. The rules live in clc_ledger.reissues."""
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
