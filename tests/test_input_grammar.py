@@ -255,3 +255,20 @@ def test_R_TXT_2_the_company_page_refuses_bad_statement_recipients(api, tenant, 
     person.submit("/admin/companies", "/admin/companies", {"name": "Globex", "country": "DE", "locale": "de_DE",
                                                            "statement_recipients": recipients})
     assert row_counts() == before
+
+
+@pytest.mark.parametrize("line", [{"planned_on-0": "9999-12-31"}, {"planned_on-0": "20260901"},
+                                  {"item-0": "x" * 501}, {"item-0": "two\nlines"}, {"credits-0": "1e1"}])
+def test_R_MON_3_the_reissue_page_refuses_what_the_api_refuses(api, tenant, line):
+    api.sales_order("SO-OLD", tenant["company"]["id"], "10.00", booked_on="2025-06-20", invoice_date="2025-07-01")
+    person = Browser(api.app)
+    assert person.sign_in("carla").status_code == 302
+    before = row_counts()
+    form = {"lines": "1", "action": "submit", "justification": "Postponed.", "item-0": "ENCOR",
+            "category-0": "instructor_led_training", "planned_on-0": "2026-09-01", "credits-0": "10.00", **line}
+    response = person.submit("/sales-orders/SO-OLD/reissue", "/sales-orders/SO-OLD/reissue", form)
+    assert response.status_code == 422
+    assert row_counts() == before
+    ok = person.submit("/sales-orders/SO-OLD/reissue", "/sales-orders/SO-OLD/reissue",
+                       {**form, "item-0": "ENCOR", "planned_on-0": "2026-09-01", "credits-0": "10.00"})
+    assert ok.status_code == 302  # the tenant still works
