@@ -3,6 +3,7 @@ worker and process (the counts live in the database), with 429 and Retry-After; 
 against one account never lock out another account."""
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from clc_ledger.accounts import services as accounts
 from clc_ledger.extensions import db
@@ -87,9 +89,9 @@ def _free_port():
         return probe.getsockname()[1]
 
 
-def _serve(database_url, tmp_path, workers):
+def _serve(database_url, tmp_path, workers, **settings):
     port = _free_port()
-    env = {**os.environ, "CLC_DATABASE_URL": database_url, "CLC_SECRET_KEY": "test-secret-for-two-servers",
+    env = {**os.environ, **settings, "CLC_DATABASE_URL": database_url, "CLC_SECRET_KEY": "test-secret-for-two-servers",
            "CLC_INSTANCE_PATH": str(tmp_path / "instance"), "CLC_MAIL_DIR": str(tmp_path / "mail")}
     script = Path(sys.executable).with_name("clc-ledger")
     process = subprocess.Popen([str(script), "serve", "--port", str(port), "--workers", str(workers)], env=env,
@@ -118,10 +120,38 @@ def _post_token(base, username, password):
         return error.code, dict(error.headers)
 
 
-def test_R_SEC_1_the_limit_holds_across_two_servers_of_two_workers(api, people, database_url, tmp_path):
+@pytest.fixture
+def redis_url(tmp_path):
+    """A redis-server of this test's own on a free port, if the machine has one."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("no redis-server on this machine")
+    port = _free_port()
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(tmp_path)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("redis-server did not start") from None
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("storage", ["database", "redis"])
+def test_R_SEC_1_the_limit_holds_across_two_servers_of_two_workers(api, people, database_url, tmp_path, storage,
+                                                                   request):
+    settings = {"CLC_RATELIMIT_STORAGE_URI": request.getfixturevalue("redis_url")} if storage == "redis" else {}
     db.session.commit()
     db.engine.dispose()
-    servers = [_serve(database_url, tmp_path, workers=2) for _ in range(2)]
+    servers = [_serve(database_url, tmp_path, workers=2, **settings) for _ in range(2)]
     try:
         bases = [base for _process, base in servers]
         for attempt in range(10):  # alternate servers; each has two workers
@@ -131,6 +161,9 @@ def test_R_SEC_1_the_limit_holds_across_two_servers_of_two_workers(api, people, 
             status, headers = _post_token(base, "carla", PASSWORD)
             assert status == 429 and int(headers["Retry-After"]) > 0
         assert _post_token(bases[0], "dana", PASSWORD)[0] == 201
+        counted_in_database = db.session.execute(text("SELECT count(*) FROM rate_limit_counters")).scalar()
+        db.session.rollback()
+        assert bool(counted_in_database) == (storage == "database")
     finally:
         for process, _base in servers:
             process.terminate()
