@@ -294,6 +294,13 @@ def add_active_sales_orders(orders, *, prefix="SO-B", entry_chunk=20000):
         bulk_insert(LedgerEntry.__table__, rows)
     for company_id in company_ids:
         db.session.execute(update(Company).where(Company.id == company_id).values(ledger_head=heads[company_id]))
+    # The sealed anchors move with the heads, as record_entry moves them (R-LED-2).
+    from clc_ledger.ledger.anchors import LedgerAnchor, seal
+
+    for part in _chunks(company_ids, 5000):
+        db.session.execute(LedgerAnchor.__table__.delete().where(LedgerAnchor.company_id.in_(part)))
+    bulk_insert(LedgerAnchor.__table__, [{"company_id": company_id, "head": heads[company_id],
+                                          "seal": seal(company_id, heads[company_id])} for company_id in company_ids])
     reset_sequences()
     db.session.commit()
     return ids

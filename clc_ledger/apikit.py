@@ -2,18 +2,17 @@
 role checks, the error format of API.md, and the Credits field."""
 import functools
 import json
-from decimal import Decimal
 
 from flask import current_app, g, jsonify, request
 from flask_smorest import Blueprint as SmorestBlueprint
-from marshmallow import ValidationError, fields
 from webargs import core
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from .errors import ClcError
-from .money import AmountError, credits_str, parse_credits
+from .fields import Credits  # noqa: F401  (where the schemas used to find it)
+from .grammar import JsonNumber
 
 
 class ExactParser(FlaskParser):
@@ -27,10 +26,7 @@ class ExactParser(FlaskParser):
         data = req.get_data(cache=True)
         if not data:
             return core.missing
-        try:
-            return json.loads(data, parse_float=Decimal, parse_constant=_refuse_constant)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return self._handle_invalid_json_error(None, req)
+        return load_json(data)
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         raise ClcMalformed()
@@ -39,8 +35,38 @@ class ExactParser(FlaskParser):
 class ClcMalformed(ClcError):
     code = 400
 
-    def __init__(self):
-        super().__init__("The request body is not valid JSON.")
+    def __init__(self, message="The request body is not valid JSON."):
+        super().__init__(message)
+
+
+MAX_JSON_DEPTH = 32  # objects and arrays inside each other; the deepest schema needs 4
+
+
+def load_json(data):
+    """A request body as JSON: numbers with a fraction or exponent as JsonNumber (never a
+    float), NaN/Infinity refused, nesting deeper than MAX_JSON_DEPTH refused with 400."""
+    try:
+        document = json.loads(data, parse_float=JsonNumber, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ClcMalformed(f"The request body nests objects or arrays deeper than {MAX_JSON_DEPTH} levels.") from None
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError, an integer of more than 4300 digits
+        raise ClcMalformed() from None
+    if _depth(document) > MAX_JSON_DEPTH:
+        raise ClcMalformed(f"The request body nests objects or arrays deeper than {MAX_JSON_DEPTH} levels.")
+    return document
+
+
+def _depth(document):
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_JSON_DEPTH:
+                stack.extend((item, depth + 1) for item in value)
+    return deepest
 
 
 def _refuse_constant(name):
@@ -54,6 +80,20 @@ class Blueprint(SmorestBlueprint):
         super().__init__(*args, **kwargs)
         self.before_request(authenticate)
 
+    def response(self, status_code, *args, creates=None, **kwargs):
+        """As flask-smorest's; a view answering 201 creates something, so it also honours
+        Idempotency-Key (clc_ledger.idempotency), documented on the operation, unless
+        `creates=False` says it only answers 201 (a token: nothing to replay)."""
+        decorator = super().response(status_code, *args, **kwargs)
+        if int(status_code) != 201 or creates is False:
+            return decorator
+        from .idempotency import PARAMETER, idempotent
+
+        def decorate(view):
+            return self.doc(parameters=[PARAMETER])(idempotent(decorator(view)))
+
+        return decorate
+
     def arguments(self, schema, *args, **kwargs):
         # One schema instance per view, made here: given a class, webargs would build one
         # (deep-copying its fields) on every request.
@@ -61,8 +101,11 @@ class Blueprint(SmorestBlueprint):
 
 
 def public(view):
-    """Mark a view as reachable without a token."""
+    """Mark a view as reachable without a token; the OpenAPI document says so (no security)."""
     view._clc_public = True
+    apidoc = getattr(view, "_apidoc", None)
+    if apidoc is not None:
+        apidoc.setdefault("manual_doc", {})["security"] = []
     return view
 
 
@@ -106,6 +149,14 @@ class Unauthorized(ClcError):
         super().__init__(message)
 
 
+class TooManyRequests(ClcError):
+    code = 429
+
+    def __init__(self, retry_after):
+        super().__init__(f"Too many failed sign-in attempts; try again in {retry_after} seconds.")
+        self.retry_after = retry_after
+
+
 class TermsNotAccepted(ClcError):
     code = 403
 
@@ -134,24 +185,6 @@ def roles(*allowed):
 
 def current_user():
     return g.user
-
-
-class Credits(fields.Field):
-    """Hundredths of a CLC inside; an exact two-decimal string outside (R-MON-1, R-MON-2)."""
-
-    def __init__(self, **kwargs):
-        metadata = {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$", "example": "12.50"}
-        metadata.update(kwargs.pop("metadata", {}))
-        super().__init__(metadata=metadata, **kwargs)
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else credits_str(value)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return parse_credits(value)
-        except AmountError as error:
-            raise ValidationError(str(error)) from None
 
 
 def error_body(code, message, errors=None):

@@ -5,16 +5,23 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-from flask import Flask, current_app, render_template, request, send_from_directory
+from flask import Flask, current_app, make_response, render_template, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import configure_mappers
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_babel import lazy_gettext as _l
+from limits.errors import ConfigurationError
+from limits.storage import storage_from_string
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 from .apikit import error_response, http_error_as_json
 from .db import configure_engine, end_transaction
-from .errors import ClcError
-from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from .errors import ClcError, RuleViolation
+from .grammar import MAX_STORED_ID, text_problem
+from .doctor import ConfigError, redacted
+from .extensions import api, babel, csrf, db, login_manager, migrate
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +44,10 @@ def create_app(test_config=None):
     if test_config:
         app.config.from_mapping(test_config)
     _configure_database(app)
+    app.url_map.converters["int"] = IdConverter  # before any route: every <int:...> is an id
 
     register_extensions(app)
+    register_request_guards(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
@@ -98,28 +107,97 @@ def register_extensions(app):
                    default_domain="messages")
     login_manager.init_app(app)
     csrf.init_app(app)
-    _init_limiter(app)
+    _check_rate_limit_storage(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     api.init_app(app, spec_kwargs={
-        "info": {"description": "The CLC Ledger API. Amounts are exact strings of credits with 2 decimals "
-                                "(1 CLC = 100 USD). Authenticate with `POST /api/v1/auth/tokens`."},
+        "info": {"description": API_DESCRIPTION},
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],
     })
 
 
-def _init_limiter(app):
-    from limits.errors import ConfigurationError
-
-    from .doctor import ConfigError, redacted
-
+def _check_rate_limit_storage(app):
+    """A `limits` storage named by CLC_RATELIMIT_STORAGE_URI that cannot even be built (redis://
+    without the Redis client) stops every command with the fix, not a traceback."""
+    uri = app.config.get("CLC_RATELIMIT_STORAGE_URI")
+    if not uri:
+        return
     try:
-        limiter.init_app(app)
-    except ConfigurationError as error:  # e.g. redis:// without the Redis client installed
-        uri = app.config.get("RATELIMIT_STORAGE_URI", "")
+        storage_from_string(uri)
+    except ConfigurationError as error:
         hint = " Install it with: pip install 'clc-ledger[redis]'" if uri.startswith("redis") else ""
         raise ConfigError(f"CLC_RATELIMIT_STORAGE_URI={redacted(uri)}: {str(error).rstrip('.')}.{hint}") from None
+
+
+class IdConverter(IntegerConverter):
+    """`<int:x>` in every route: ASCII digits of a positive id, else 404 (R-MON-3). Every id in a
+    path is a 32-bit column, so a larger one (up to 2^63 - 1 by the grammar) names nothing: 404
+    here, before PostgreSQL would refuse to compare it."""
+
+    regex = r"[0-9]{1,19}"
+
+    def __init__(self, map, fixed_digits=0, min=1, max=MAX_STORED_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=False)
+
+
+def register_request_guards(app):
+    """Checks every request passes before any view: text that no field may hold (NUL, other
+    C0 controls but tab and newline, unpaired surrogates) in the path is 404, in the query
+    string or a form 422 (R-TXT-2); the fields check their own limits after this."""
+
+    @app.before_request
+    def limit_unsized_bodies():
+        # A chunked body has no Content-Length to refuse up front, and Werkzeug stops reading
+        # it at MAX_CONTENT_LENGTH without a word: a body that fills the limit was cut (R-SEC-1).
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and request.content_length is None and request.environ.get("wsgi.input_terminated"):
+            if len(request.get_data(cache=True)) >= limit:
+                raise RequestEntityTooLarge()
+
+    @app.before_request
+    def refuse_unstorable_text():
+        if not _storable(request.path):
+            raise NotFound()
+        for values in (request.args, request.form if request.mimetype in _FORM_TYPES else None):
+            for key, value in (values.items(multi=True) if values else ()):
+                if not (_storable(key) and _storable(value)):
+                    raise RuleViolation(str(_l("The request contains a control character or invalid Unicode.")),
+                                        {key if _storable(key) else "?": [str(_l("Not allowed here."))]})
+        return None
+
+
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _storable(text):
+    return text.isprintable() or text_problem(text, multiline=True) is None
+
+
+API_DESCRIPTION = """The CLC Ledger API. Authenticate with `POST /api/v1/auth/tokens`, then send
+`Authorization: Bearer <token>`; operations marked with no security (the token endpoint, `/health`)
+need no token.
+
+What every request may say (R-MON-2, R-MON-3, R-TXT-2, R-SEC-1):
+
+- **Amounts** are credits (1 CLC = 100 USD): ASCII digits, optionally a point and 1 or 2 decimals,
+  as a string (`"12.50"`) or a JSON number of the same shape; from 0.01 to 999999999.99. Exponents,
+  underscores, signs, spaces, separators and non-ASCII digits are refused with 422.
+- **Dates** are `YYYY-MM-DD`, real calendar dates from 2000-01-01 to 2099-12-31.
+- **Ids** are integers from 1 to 9223372036854775807: another value in a path is 404, in a body or
+  query 422.
+- **Text** has the maximum its field states, counted in Unicode code points (descriptions,
+  justifications and plan items 500, reasons and notes 1000, names 200, email addresses 254);
+  longer is 422, never cut. NUL, other control characters (newline and tab only in multi-line
+  fields: reasons, notes, justifications) and unpaired surrogates are 422.
+- **Bodies** are at most 1 MB (413; evidence uploads will have 10 MB) and JSON nests at most 32
+  levels (400).
+- **Failed sign-ins** are limited per account and address (10 per 15 minutes), per account (50) and
+  per address (100): then 429 with `Retry-After`.
+- **Idempotency-Key** on every operation that creates (answers 201): the same key and request
+  returns the first response and creates nothing.
+
+Errors always have the form `{"code", "status", "message", "errors"?}`."""
 
 
 def register_blueprints(app):
@@ -168,8 +246,13 @@ def register_error_handlers(app):
     @app.errorhandler(ClcError)
     def handle_rule_error(error):
         if wants_json():
-            return error_response(error.code, error.message, error.errors)
-        return render_template("error.html", code=error.code, message=error.message), error.code
+            response = error_response(error.code, error.message, error.errors)
+        else:
+            response = make_response(render_template("error.html", code=error.code, message=error.message),
+                                     error.code)
+        if getattr(error, "retry_after", None):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error):
@@ -181,6 +264,12 @@ def register_error_handlers(app):
     def handle_unexpected(error):
         if isinstance(error, HTTPException):
             return handle_http_error(error)
+        if isinstance(error, DataError) and getattr(error.orig, "sqlstate", None) == "22003":
+            # A grammatical id (below 2^63) beyond what a 32-bit id column holds, in a body or
+            # query: it names nothing, and nothing was written (R-MON-3).
+            db.session.rollback()
+            return handle_rule_error(RuleViolation(str(_l("A number in the request is larger than any that "
+                                                          "exists here (ids go up to 2147483647)."))))
         current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         return handle_http_error(InternalServerError("Something went wrong on our side; nothing was changed."))

@@ -15,7 +15,6 @@ OTHER_COMMANDS = {
     "shell": "A Python shell with the app loaded (for developers).",
     "routes": "List the app's URL routes (for developers).",
     "db": "Flask-Migrate's low-level commands; `init-db` is all an upgrade needs.",
-    "limiter": "Flask-Limiter's commands: the sign-in rate limits and their storage.",
     "openapi": "flask-smorest's commands: print or write the API's OpenAPI document.",
 }
 # Flask's group options that mean nothing here: the app is fixed, and --env-file needs

@@ -30,12 +30,19 @@ DEFAULTS = {
     "CLC_TOKEN_TTL_HOURS": 12,
     # argon2.profiles name; tests use CHEAPEST so a suite of thousands of logins stays fast.
     "CLC_PASSWORD_PROFILE": "RFC_9106_LOW_MEMORY",
+    # R-SEC-1: larger request bodies are refused with 413 before anything reads them
+    # (evidence uploads, when they come, get their own 10 MB limit on their route).
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
     "CLC_SUPPORTED_LOCALES": ["en", "de", "ja", "fr"],
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-    # Web pages: failed sign-ins allowed per client address (Flask-Limiter), and where the
-    # counts live ("memory://" per process; e.g. "redis://host:6379" for several workers).
-    "CLC_LOGIN_RATE_LIMIT": "10 per minute",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # Failed sign-ins (pages and POST /api/v1/auth/tokens) allowed per window, R-SEC-1; see
+    # accounts/throttle.py. The counts live in this database, shared by every worker and
+    # process, unless CLC_RATELIMIT_STORAGE_URI names a `limits` storage (redis://host:6379).
+    "CLC_SIGN_IN_LIMIT_ACCOUNT_ADDRESS": "10 per 15 minutes",
+    "CLC_SIGN_IN_LIMIT_ACCOUNT": "50 per 15 minutes",
+    "CLC_SIGN_IN_LIMIT_ADDRESS": "100 per 15 minutes",
+    "CLC_RATELIMIT_STORAGE_URI": None,
     # Session cookies are Secure unless testing, debugging or served over plain http
     # (CLC_BASE_URL); None means decide so, True/False forces it.
     "CLC_SECURE_COOKIES": None,
@@ -60,8 +67,10 @@ ENVIRONMENT = {
     "CLC_TESTING": "CLC_TESTING",
     "CLC_COUNTRIES": "CLC_COUNTRIES",
     "CLC_MAIL_DIR": "CLC_MAIL_DIR",
-    "CLC_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
-    "CLC_LOGIN_RATE_LIMIT": "CLC_LOGIN_RATE_LIMIT",
+    "CLC_RATELIMIT_STORAGE_URI": "CLC_RATELIMIT_STORAGE_URI",
+    "CLC_SIGN_IN_LIMIT_ACCOUNT_ADDRESS": "CLC_SIGN_IN_LIMIT_ACCOUNT_ADDRESS",
+    "CLC_SIGN_IN_LIMIT_ACCOUNT": "CLC_SIGN_IN_LIMIT_ACCOUNT",
+    "CLC_SIGN_IN_LIMIT_ADDRESS": "CLC_SIGN_IN_LIMIT_ADDRESS",
     "CLC_JOB_LEASE_SECONDS": "CLC_JOB_LEASE_SECONDS",
     "CLC_SCHEDULER_TICK_SECONDS": "CLC_SCHEDULER_TICK_SECONDS",
     "CLC_JOB_RETRY_SECONDS": "CLC_JOB_RETRY_SECONDS",

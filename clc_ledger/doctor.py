@@ -232,10 +232,9 @@ def _stale(mo):
 def _rate_limit_storage(app):
     from limits.storage import storage_from_string
 
-    uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
-    if uri.startswith("memory://"):
-        return Finding("OK", "sign-in rate limits", "counted in each process (memory://); with several web "
-                                                    "workers or hosts set CLC_RATELIMIT_STORAGE_URI=redis://...")
+    uri = app.config.get("CLC_RATELIMIT_STORAGE_URI")
+    if not uri:
+        return Finding("OK", "sign-in rate limits", "counted in this database, shared by every worker and process")
     try:
         reachable = storage_from_string(uri).check()
     except Exception as error:

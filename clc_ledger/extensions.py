@@ -1,7 +1,5 @@
 """The extension objects, created unbound; create_app() binds them."""
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -26,7 +24,6 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION),
 migrate = Migrate()
 api = Api()
 babel = Babel()
-# Pages (clc_ledger/web): browser sessions, CSRF on forms, sign-in rate limits.
+# Pages (clc_ledger/web): browser sessions, CSRF on forms.
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)

@@ -1,6 +1,9 @@
 """Idempotency-Key (API.md, R-DEB-5): the same key from the same user returns the first
 response and creates nothing new; the same key with a different request is 422.
 
+Enforced in one place: apikit.Blueprint wraps every view that answers 201 (a creating POST)
+with `idempotent`, so a new endpoint cannot forget it, and documents the header on it.
+
 The key is inserted before the creation, in the same transaction, so two concurrent
 requests with one key cannot both create: the loser waits on the unique index, fails,
 and is retried, finding the winner's stored response.
@@ -9,7 +12,7 @@ import functools
 import hashlib
 import json
 
-from flask import g, jsonify, request
+from flask import Response, g, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -17,54 +20,67 @@ from . import clock
 from .db import RetryTransaction, transactional
 from .errors import RuleViolation
 from .extensions import db
-from .ledger.models import IdempotencyKey
+
+MAX_KEY_LENGTH = 200
+HEADER = "Idempotency-Key"
+PARAMETER = {
+    "in": "header", "name": HEADER, "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": r"^[\x21-\x7e]+$"},
+    "description": "Any printable ASCII text of at most 200 characters, chosen by the client. Sent again "
+                   "with the same request, the first response is returned (header `Idempotent-Replayed: "
+                   "true`) and nothing new is created; with a different request, 422.",
+}
 
 
-def fingerprint(body):
-    canonical = json.dumps([request.method, request.path, body], sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def fingerprint():
+    """What identifies the request a key was first used for: method, path and exact body."""
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.path}\n".encode())
+    digest.update(request.get_data(cache=True))
+    return digest.hexdigest()
 
 
-def create_once(create, schema, body, status=201):
-    """Run `create()` once per Idempotency-Key; the JSON response of `schema` (a marshmallow
-    Schema class) dumping the result."""
-    dump = _instance(schema).dump
-    key = request.headers.get("Idempotency-Key", "").strip()
-    replayed = False
-    if not key:
-        payload = dump(create())
-    elif len(key) > 200:
-        raise RuleViolation("An Idempotency-Key is at most 200 characters.")
-    else:
-        payload, status, replayed = _create_once(g.user.id, key, fingerprint(body), create, dump, status)
-    response = jsonify(payload)
-    response.status_code = status
-    if replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return response
+def idempotent(view):
+    """Wrap a creating view (it returns a Flask Response) so a repeated key replays its answer."""
 
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        key = request.headers.get(HEADER)
+        user = g.get("user")
+        if key is None or user is None:
+            return view(*args, **kwargs)
+        if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isascii() or not key.isprintable() or " " in key:
+            raise RuleViolation("An Idempotency-Key is 1 to 200 printable ASCII characters.",
+                                {HEADER: ["1 to 200 printable ASCII characters, no spaces."]})
+        body, status, replayed = _create_once(user.id, key, fingerprint(), view, args, kwargs)
+        response = Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n", status=status,
+                            mimetype="application/json")
+        if replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return response
 
-@functools.lru_cache(maxsize=None)
-def _instance(schema):
-    return schema()  # built once: a schema's construction deep-copies its fields
+    return wrapper
 
 
 @transactional
-def _create_once(user_id, key, request_fingerprint, create, dump, status):
+def _create_once(user_id, key, request_fingerprint, view, args, kwargs):
+    from .ledger.models import IdempotencyKey
+
     stored = db.session.scalar(select(IdempotencyKey).where(IdempotencyKey.user_id == user_id,
                                                             IdempotencyKey.key == key))
     if stored is not None:
         if stored.fingerprint != request_fingerprint:
             raise RuleViolation("This Idempotency-Key was already used for a different request.",
-                                {"Idempotency-Key": ["Already used with another body."]})
+                                {HEADER: ["Already used with another request."]})
         return stored.response, stored.status_code, True
-    record = IdempotencyKey(user_id=user_id, key=key, fingerprint=request_fingerprint, status_code=status,
+    record = IdempotencyKey(user_id=user_id, key=key, fingerprint=request_fingerprint, status_code=201,
                             response={}, created_at=clock.now())
     db.session.add(record)
     try:
         db.session.flush()
     except IntegrityError:
         raise RetryTransaction() from None
-    body = dump(create())
-    record.response = body
-    return body, status, False
+    response = view(*args, **kwargs)  # the services it calls join this transaction
+    record.status_code = response.status_code
+    record.response = response.get_json()
+    return record.response, record.status_code, False

@@ -3,9 +3,11 @@
 Nothing here ever touches a float: amounts arrive as strings, ints or Decimals (the JSON
 provider parses numbers as Decimal) and leave as exact two-decimal strings.
 """
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
+
+from .grammar import amount_hundredths
 
 CENTS_PER_CLC = 100  # hundredths of a CLC in one CLC
 USD_PER_HUNDREDTH = 1  # 0.01 CLC is one US dollar
@@ -15,37 +17,13 @@ class AmountError(ValueError):
     """The text a person sees when an amount is refused (R-MON-2)."""
 
 
-def parse_credits(value, *, allow_zero=False, allow_negative=False):
-    """Exact hundredths of a CLC from a request value, or AmountError saying why not."""
-    if isinstance(value, bool) or value is None:
-        raise AmountError("Amount must be a number of credits, e.g. \"12.50\".")
-    if isinstance(value, float):
-        raise AmountError("Amount must be sent as a string or an exact number, not a float.")
-    if isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, str):
-        text = value.strip()
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise AmountError(f"\"{value}\" is not a number of credits.") from None
-        if not text or text.lower().lstrip("+-") in {"inf", "infinity", "nan", "snan"}:
-            raise AmountError(f"\"{value}\" is not a number of credits.")
-    else:
-        raise AmountError("Amount must be a number of credits, e.g. \"12.50\".")
-    if not number.is_finite():
-        raise AmountError("Amount must be a finite number of credits.")
-    if number.as_tuple().exponent < -2 and number != number.quantize(Decimal("0.01")):
-        raise AmountError("Amount may have at most 2 decimals (0.01 CLC = 1 USD).")
-    hundredths = int(number * CENTS_PER_CLC)
-    if hundredths == 0 and not allow_zero:
-        raise AmountError("Amount must be greater than zero.")
-    if hundredths < 0 and not allow_negative:
-        raise AmountError("Amount must not be negative.")
-    if abs(hundredths) > 10**15:
-        raise AmountError("Amount is too large.")
+def parse_credits(value):
+    """Exact hundredths of a CLC (1 to 99,999,999,999) from a request value: a string or JSON
+    number of ASCII digits with optionally a point and 1 or 2 decimals (grammar.amount_hundredths).
+    Raises AmountError whose text says what is expected (R-MON-2)."""
+    hundredths, problem = amount_hundredths(value)
+    if problem is not None:
+        raise AmountError(str(problem))
     return hundredths
 
 

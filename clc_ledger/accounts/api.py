@@ -2,9 +2,8 @@
 from flask import g, request
 from flask.views import MethodView
 
-from ..apikit import Blueprint, Unauthorized, before_terms, public, roles
-from ..idempotency import create_once
-from . import services
+from ..apikit import Blueprint, TooManyRequests, Unauthorized, before_terms, public, roles
+from . import services, throttle
 from .schemas import (CompanyCreate, CompanyOut, Me, TokenRequest, TokenResponse, UserCreate, UserList, UserOut,
                       UserQuery, UserUpdate)
 
@@ -15,11 +14,17 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Sign-in
 class Tokens(MethodView):
     @public
     @blp.arguments(TokenRequest)
-    @blp.response(201, TokenResponse)
+    @blp.response(201, TokenResponse, creates=False)
     def post(self, data):
-        """Exchange a username and password for a bearer token."""
+        """Exchange a username and password for a bearer token. Failed tries are limited per
+        account and per client address (429 with Retry-After; R-SEC-1, accounts.throttle)."""
+        try:
+            throttle.check_allowed(data["username"], request.remote_addr)
+        except throttle.TooManyTries as refused:
+            raise TooManyRequests(refused.retry_after) from None
         user = services.authenticate(data["username"], data["password"])
         if user is None:
+            throttle.record_failure(data["username"], request.remote_addr)
             raise Unauthorized("Wrong username or password.")
         token, record = services.issue_token(user.id)
         return {"token": token, "expires_at": record.expires_at}
@@ -56,7 +61,7 @@ class Companies(MethodView):
     @blp.response(201, CompanyOut)
     def post(self, data):
         """Create a company (admin)."""
-        return create_once(lambda: services.create_company(**data), CompanyOut, data)
+        return services.create_company(**data)
 
 
 @blp.route("/companies/<int:company_id>")
@@ -80,7 +85,7 @@ class Users(MethodView):
     @blp.response(201, UserOut)
     def post(self, data):
         """Give a person access to a company (admin)."""
-        return create_once(lambda: services.create_user(**data), UserOut, data)
+        return services.create_user(**data)
 
 
 @blp.route("/users/<int:user_id>")

@@ -68,3 +68,13 @@ class ApiToken(db.Model):
     revoked_at = db.Column(UTCDateTime(), nullable=True)
 
     user = db.relationship(User, lazy="joined")
+
+
+class RateLimitCounter(db.Model):
+    """One fixed-window counter of failed sign-ins (accounts.throttle), shared by every process."""
+
+    __tablename__ = "rate_limit_counters"
+
+    name = db.Column(db.String(255), primary_key=True)
+    hits = db.Column(db.Integer, nullable=False)
+    expires_at = db.Column(db.Float, nullable=False)  # seconds since the epoch (UTC)

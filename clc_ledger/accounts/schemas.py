@@ -1,11 +1,13 @@
 from marshmallow import Schema, fields, validate
 
+from .. import grammar
+from ..fields import Email, Id, Pattern, Text
 from .models import ROLES
 
 
 class TokenRequest(Schema):
-    username = fields.String(required=True)
-    password = fields.String(required=True, load_only=True)
+    username = Text(required=True, max=grammar.USERNAME_MAX)
+    password = Text(required=True, load_only=True, max=grammar.PASSWORD_MAX)
 
 
 class TokenResponse(Schema):
@@ -23,11 +25,11 @@ class Me(Schema):
 
 
 class CompanyCreate(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    country = fields.String(required=True, validate=validate.Length(equal=2))
-    locale = fields.String(load_default="en_US", validate=validate.Length(min=2, max=16))
+    name = Text(required=True, min=1, max=grammar.NAME_MAX)
+    country = Text(required=True, min=2, max=2, metadata={"example": "US"})
+    locale = Text(load_default="en_US", min=2, max=16)
     captain_approval_required = fields.Boolean(load_default=False)
-    statement_recipients = fields.List(fields.Email(), load_default=list)
+    statement_recipients = fields.List(Email(), load_default=list, validate=validate.Length(max=20))
 
 
 class CompanyOut(Schema):
@@ -41,17 +43,17 @@ class CompanyOut(Schema):
 
 
 class UserCreate(Schema):
-    username = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9._@-]{2,80}$"))
-    email = fields.Email(required=True)
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=200))
+    username = Text(required=True, max=grammar.USERNAME_MAX, validate=Pattern(r"^[A-Za-z0-9._@-]{2,80}$"))
+    email = Email(required=True)
+    password = Text(required=True, load_only=True, min=1, max=grammar.PASSWORD_MAX)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    company_id = fields.Integer(load_default=None, allow_none=True)
+    company_id = Id(load_default=None, allow_none=True)
 
 
 class UserUpdate(Schema):
     role = fields.String(validate=validate.OneOf(ROLES))
     active = fields.Boolean()
-    email = fields.Email()
+    email = Email()
 
 
 class UserOut(Me):
@@ -64,4 +66,4 @@ class UserList(Schema):
 
 
 class UserQuery(Schema):
-    company_id = fields.Integer()
+    company_id = Id()

@@ -7,13 +7,16 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from babel import Locale, UnknownLocaleError
 from flask import current_app
+from marshmallow import ValidationError, validate
 from sqlalchemy import bindparam, func, select
 
 from .. import clock
 from ..db import transactional, utcnow_real
 from ..errors import Conflict, NotFound, RuleViolation
+from ..grammar import EMAIL_MAX, text_problem
 from ..extensions import db
 from .models import ROLES, ApiToken, Company, User
+from .password_policy import require_good_password
 
 _HASHERS = {}
 
@@ -68,6 +71,27 @@ def _check_locale(locale):
         raise RuleViolation(f"{locale!r} is not a known locale.", {"locale": ["Unknown locale."]}) from None
 
 
+_EMAIL = validate.Email()
+MAX_RECIPIENTS = 20
+
+
+def _check_recipients(recipients):
+    """Statement recipients: at most 20 email addresses of at most 254 characters (R-TXT-2), so
+    one bad address can never make a statement mail fail for the others."""
+    if len(recipients) > MAX_RECIPIENTS:
+        raise RuleViolation(f"At most {MAX_RECIPIENTS} statement recipients.",
+                            {"statement_recipients": [f"At most {MAX_RECIPIENTS}."]})
+    for address in recipients:
+        try:
+            if len(address) > EMAIL_MAX or text_problem(address) is not None:
+                raise ValidationError("")
+            _EMAIL(address)
+        except ValidationError:
+            shown = address if len(address) <= 60 else address[:57] + "..."
+            raise RuleViolation(f"{shown!r} is not an email address of at most {EMAIL_MAX} characters.",
+                                {"statement_recipients": ["Email addresses of at most 254 characters."]}) from None
+
+
 # --- companies -----------------------------------------------------------------------
 
 @transactional
@@ -76,6 +100,7 @@ def create_company(*, name, country, locale="en_US", captain_approval_required=F
     _check_country_code(country)
     require_cleared_country(country)
     _check_locale(locale)
+    _check_recipients(statement_recipients)
     company = Company(
         name=name.strip(),
         country=country,
@@ -147,6 +172,7 @@ def create_user(*, username, email, password, role, company_id=None):
         if db.session.get(Company, company_id) is None:
             raise RuleViolation(f"Company {company_id} does not exist.", {"company_id": ["No such company."]})
     username = username.strip()
+    require_good_password(password, username=username, email=email)
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
         raise Conflict(f"The username {username!r} is taken.")
     user = User(username=username, email=email, password_hash=hash_password(password), role=role,
@@ -224,6 +250,7 @@ def accept_terms(user_id):
 @transactional
 def change_password(user_id, new_password):
     user = db.session.get(User, user_id)
+    require_good_password(new_password, username=user.username, email=user.email, field="new")
     user.password_hash = hash_password(new_password)
     user.session_epoch += 1
     _revoke_tokens_of(user.id)
@@ -243,18 +270,20 @@ def sign_out(user_id):
 # --- authentication and tokens -------------------------------------------------------
 
 def authenticate(username, password):
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None.
+
+    One argon2 verification whatever the account: absent, deactivated or active, so the time
+    of the answer does not tell which (R-SEC-1)."""
     user = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").strip().lower()))
     if user is None:
         hasher, dummy = _hasher()
         try:
             hasher.verify(dummy, password or "")
-        except VerificationError:
+        except (VerificationError, InvalidHashError):
             pass
         return None
-    if not user.active or not check_password(user, password or ""):
-        return None
-    return user
+    matches = check_password(user, password or "")
+    return user if matches and user.active else None
 
 
 def _digest(token):

@@ -3,7 +3,6 @@ from flask import g
 from flask.views import MethodView
 
 from ..apikit import Blueprint, roles
-from ..idempotency import create_once
 from . import services
 from .schemas import DisputeCreate, DisputeList, DisputeOut, DisputeQuery, DisputeResolve
 
@@ -17,8 +16,7 @@ class DebitDisputes(MethodView):
     @blp.response(201, DisputeOut)
     def post(self, data, debit_id):
         """Dispute a posted debit ("refute a charge", captain)."""
-        return create_once(lambda: services.open_dispute(debit_id, captain_id=g.user.id, reason=data["reason"]),
-                           DisputeOut, data)
+        return services.open_dispute(debit_id, captain_id=g.user.id, reason=data["reason"])
 
 
 @blp.route("/disputes")

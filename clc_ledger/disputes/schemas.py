@@ -1,16 +1,17 @@
 from marshmallow import Schema, fields, validate
 
-from ..apikit import Credits
+from .. import grammar
+from ..fields import Credits, Id, Text
 from .models import DISPUTE_STATUSES
 
 
 class DisputeCreate(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    reason = Text(required=True, min=1, max=grammar.REASON_MAX, multiline=True)
 
 
 class DisputeResolve(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(("upheld", "denied")))
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    note = Text(load_default=None, allow_none=True, max=grammar.REASON_MAX, multiline=True)
 
 
 class DisputeOut(Schema):
@@ -32,4 +33,4 @@ class DisputeList(Schema):
 
 class DisputeQuery(Schema):
     status = fields.String(validate=validate.OneOf(DISPUTE_STATUSES))
-    debit_id = fields.Integer()
+    debit_id = Id()

@@ -48,7 +48,7 @@ def open_dispute(debit_id, *, captain_id, reason):
     if sum(amount for _, amount in reversible(debit)) <= 0:
         raise Conflict(f"Debit {debit.id} was already reversed in full.")
     dispute = Dispute(debit_id=debit.id, company_id=debit.company_id, raised_by_id=captain.id,
-                      reason=reason.strip()[:1000], status="open", created_at=clock.now())
+                      reason=reason.strip(), status="open", created_at=clock.now())
     db.session.add(dispute)
     db.session.flush()
     return dispute
@@ -70,7 +70,7 @@ def resolve_dispute(dispute_id, *, admin_id, outcome, note=None):
         raise Conflict(f"Dispute {dispute.id} was already {dispute.status}.")
     now = clock.now()
     dispute.status, dispute.resolved_by_id, dispute.resolved_at = outcome, admin.id, now
-    dispute.note = (note or "").strip()[:1000] or None
+    dispute.note = (note or "").strip() or None
     if outcome == "upheld":
         for allocation, amount in reversible(dispute.debit):
             if amount <= 0:

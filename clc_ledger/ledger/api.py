@@ -4,7 +4,6 @@ from flask.views import MethodView
 
 from ..accounts.services import get_company
 from ..apikit import Blueprint, roles
-from ..idempotency import create_once
 from . import debits, sales_orders
 from .schemas import (BalanceOut, DebitCreate, DebitList, DebitOut, DebitQuery, InvoiceRequest, LedgerOut, LedgerQuery,
                       RejectIn, SalesOrderCreate, SalesOrderOut)
@@ -19,8 +18,7 @@ class SalesOrders(MethodView):
     @blp.response(201, SalesOrderOut)
     def post(self, data):
         """Book a sales order (admin). It is `booked` until invoiced and activated."""
-        return create_once(lambda: sales_orders.view_of(sales_orders.book_sales_order(**data, actor_id=g.user.id)),
-                           SalesOrderOut, data)
+        return sales_orders.view_of(sales_orders.book_sales_order(**data, actor_id=g.user.id))
 
 
 @blp.route("/sales-orders/<so_number>")
@@ -78,10 +76,9 @@ class Debits(MethodView):
     @roles("member", "captain")
     @blp.arguments(DebitCreate)
     @blp.response(201, DebitOut)
-    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string"}}])
     def post(self, data):
         """Request a debit. Pending (credits held) if the company requires captain approval, else posted."""
-        return create_once(lambda: debits.request_debit(requester_id=g.user.id, **data), DebitOut, data)
+        return debits.request_debit(requester_id=g.user.id, **data)
 
 
 @blp.route("/debits/<int:debit_id>")

@@ -8,6 +8,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import clock
 from ..accounts.models import Company
 from ..extensions import db
+from .anchors import move_anchor
 from .models import BALANCE_KINDS, HOLD_KINDS, LedgerEntry, SalesOrder, chain_hash
 
 # Written as three plain statements rather than through the unit of work: this is every
@@ -75,7 +76,7 @@ def record_entry(company, sales_order, kind, amount, *, actor_id=None, debit_id=
     effective_at, deferred_from = open_effective_time(company.id, at or recorded_at, recorded_at)
     content = {"company_id": company.id, "sales_order_id": sales_order.id, "effective_at": effective_at,
                "recorded_at": recorded_at, "deferred_from": deferred_from, "kind": kind,
-               "amount": amount, "debit_id": debit_id, "description": description[:500], "actor_id": actor_id}
+               "amount": amount, "debit_id": debit_id, "description": description, "actor_id": actor_id}
     digest = chain_hash(company.ledger_head, {
         **content, "effective_at": effective_at.isoformat(timespec="microseconds"),
         "recorded_at": recorded_at.isoformat(timespec="microseconds")})
@@ -83,6 +84,7 @@ def record_entry(company, sales_order, kind, amount, *, actor_id=None, debit_id=
     connection.execute(_INSERT_ENTRY, {**content, "prev_hash": company.ledger_head, "hash": digest})
     connection.execute(_UPDATE_SALES_ORDER, {"so_id": sales_order.id, "new_balance": balance, "new_held": held})
     connection.execute(_UPDATE_HEAD, {"company_id_": company.id, "head": digest})
+    move_anchor(connection, company.id, company.ledger_head, digest)
     set_committed_value(sales_order, "balance", balance)
     set_committed_value(sales_order, "held", held)
     set_committed_value(company, "ledger_head", digest)

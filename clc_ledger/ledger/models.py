@@ -97,7 +97,9 @@ class LedgerEntry(db.Model):
     kind = db.Column(db.String(16), nullable=False)
     amount = db.Column(db.BigInteger, nullable=False)
     debit_id = db.Column(db.Integer, db.ForeignKey("debits.id"), nullable=True, index=True)
-    description = db.Column(db.String(500), nullable=False, default="")
+    # Room for a debit's description (R-TXT-2: 500) or a rejection's reason (1,000) and the
+    # words around it: never cut.
+    description = db.Column(db.String(2000), nullable=False, default="")
     actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
     prev_hash = db.Column(db.String(64), nullable=True)
     hash = db.Column(db.String(64), nullable=False, unique=True)
@@ -143,6 +145,9 @@ APPEND_ONLY_POSTGRESQL = [
     "$$ BEGIN RAISE EXCEPTION 'ledger entries are append-only'; END $$",
     "CREATE TRIGGER ledger_entries_no_update_or_delete BEFORE UPDATE OR DELETE ON ledger_entries "
     "FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only()",
+    # A row trigger does not see TRUNCATE; this one does.
+    "CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON ledger_entries "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ledger_entries_append_only()",
 ]
 
 for _statement in APPEND_ONLY_SQLITE:
@@ -198,7 +203,7 @@ class Debit(db.Model):
     requested_at = db.Column(UTCDateTime(), nullable=False)
     decided_at = db.Column(UTCDateTime(), nullable=True)
     decided_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
-    reason = db.Column(db.String(500), nullable=True)
+    reason = db.Column(db.String(1000), nullable=True)  # R-TXT-2: reasons up to 1,000
     reminded_at = db.Column(UTCDateTime(), nullable=True)  # the 30-day reminder (R-DEB-7), once
 
     requested_by = db.relationship("User", foreign_keys=[requested_by_id], lazy="joined")
@@ -238,3 +243,6 @@ class IdempotencyKey(db.Model):
     status_code = db.Column(db.Integer, nullable=False)
     response = db.Column(db.JSON, nullable=False)
     created_at = db.Column(UTCDateTime(), nullable=False)
+
+
+from .anchors import LedgerAnchor  # noqa: E402,F401  (its table is part of the schema)

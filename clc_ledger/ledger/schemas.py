@@ -1,21 +1,22 @@
 from marshmallow import Schema, fields, validate
 
-from ..apikit import Credits
+from .. import grammar
+from ..fields import Credits, Day, Id, Pattern, Text
 from .models import DEBIT_STATUSES, ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES
 from ..money import usd_str
 
-SO_NUMBER = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", error="Use letters, digits, '-' and '_', e.g. SO-104233.")
+SO_NUMBER = Pattern(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", error="Use letters, digits, '-' and '_', e.g. SO-104233.")
 
 
 class SalesOrderCreate(Schema):
-    so_number = fields.String(required=True, validate=SO_NUMBER)
-    company_id = fields.Integer(required=True)
+    so_number = Text(required=True, max=40, validate=SO_NUMBER)
+    company_id = Id(required=True)
     credits = Credits(required=True)
-    booked_on = fields.Date(required=True)
+    booked_on = Day(required=True)
 
 
 class InvoiceRequest(Schema):
-    invoice_date = fields.Date(required=True)
+    invoice_date = Day(required=True)
 
 
 class SalesOrderOut(Schema):
@@ -71,22 +72,22 @@ class LedgerOut(Schema):
 
 
 class LedgerQuery(Schema):
-    after_id = fields.Integer(validate=validate.Range(min=0))
+    after_id = Id(minimum=0, maximum=grammar.MAX_ID, metadata={"description": "Entries after this id (0: from the start)."})
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
 
 
 class AllocationIn(Schema):
-    so_number = fields.String(required=True)
+    so_number = Text(required=True, max=40)
     amount = Credits(required=True)
 
 
 class DebitCreate(Schema):
     amount = Credits(required=True)
-    category = fields.String(required=True, metadata={
+    category = Text(required=True, max=40, metadata={
         "enum": list(ELIGIBLE_CATEGORIES) + list(REFUSED_CATEGORIES),
         "description": "Refused with 422: " + ", ".join(REFUSED_CATEGORIES) + "."})
-    description = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    event_date = fields.Date(load_default=None, allow_none=True)
+    description = Text(required=True, min=1, max=grammar.DESCRIPTION_MAX)
+    event_date = Day(load_default=None, allow_none=True)
     allocations = fields.List(fields.Nested(AllocationIn), load_default=None, allow_none=True,
                               validate=validate.Length(min=1, max=50))
     # Training the debit buys (R-CEL-1): a CE item, seats, and the people who attend.
@@ -122,9 +123,9 @@ class DebitList(Schema):
 
 class DebitQuery(Schema):
     status = fields.String(validate=validate.OneOf(DEBIT_STATUSES))
-    before_id = fields.Integer()
+    before_id = Id()
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
 
 
 class RejectIn(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = Text(required=True, min=1, max=grammar.REASON_MAX, multiline=True)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..accounts.models import Company
 from ..extensions import db
+from .anchors import LedgerAnchor, is_sealed
 from .models import BALANCE_KINDS, LedgerEntry, SalesOrder
 
 
@@ -25,6 +26,9 @@ def verify_ledger(batch=5000, company_id=None):
         companies = companies.where(Company.id == company_id)
         query = query.where(LedgerEntry.company_id == company_id)
         orders = orders.where(SalesOrder.company_id == company_id)
+    anchor_query = select(LedgerAnchor.company_id, LedgerAnchor.head, LedgerAnchor.seal)
+    if company_id is not None:
+        anchor_query = anchor_query.where(LedgerAnchor.company_id == company_id)
     heads = dict(db.session.execute(companies).all())
     last_hash = {}
     balance = defaultdict(int)
@@ -41,12 +45,31 @@ def verify_ledger(batch=5000, company_id=None):
         else:
             held[entry.sales_order_id] -= entry.amount
         db.session.expunge(entry)
+    anchors = {row.company_id: row for row in db.session.execute(anchor_query)}
     for company_id, head in heads.items():
         if head != last_hash.get(company_id):
             return Problem(None, f"company {company_id}: the newest entry is not the recorded head of its chain "
                                  "(entries removed or added out of band)")
+        problem = _anchor_problem(company_id, last_hash.get(company_id), anchors.get(company_id))
+        if problem is not None:
+            return problem
     for so_id, so_number, stored_balance, stored_held in db.session.execute(orders):
         if stored_balance != balance[so_id] or stored_held != held[so_id]:
             return Problem(None, f"{so_number}: stored balance {stored_balance} / held {stored_held} but the entries "
                                  f"give {balance[so_id]} / {held[so_id]} (hundredths of a CLC)")
+    return None
+
+
+def _anchor_problem(company_id, last_hash, anchor):
+    """The chain must end where its sealed anchor says (R-LED-2): a chain cut short at its end,
+    with `companies.ledger_head` rewound to match, still disagrees with the anchor."""
+    if anchor is None:
+        if last_hash is None:
+            return None
+        return Problem(None, f"company {company_id}: its chain has no anchor (the anchor was removed)")
+    if not is_sealed(company_id, anchor.head, anchor.seal):
+        return Problem(None, f"company {company_id}: the chain anchor's seal does not match (anchor altered)")
+    if anchor.head != last_hash:
+        return Problem(None, f"company {company_id}: the chain ends before its anchored head "
+                             "(entries removed at its end, or the head rewound)")
     return None

@@ -34,7 +34,7 @@ class ReissueRequest(db.Model):
     status = db.Column(db.String(16), nullable=False, default="submitted")
     reviewed_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
     reviewed_at = db.Column(UTCDateTime(), nullable=True)
-    reason = db.Column(db.String(500), nullable=True)
+    reason = db.Column(db.String(1000), nullable=True)  # R-TXT-2: reasons up to 1,000
     new_sales_order_id = db.Column(db.Integer, db.ForeignKey("sales_orders.id"), nullable=True, unique=True)
     created_at = db.Column(UTCDateTime(), nullable=False, default=lambda: clock.now())
 
@@ -57,7 +57,7 @@ class ReissuePlanLine(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     request_id = db.Column(db.Integer, db.ForeignKey("reissue_requests.id"), nullable=False, index=True)
-    item = db.Column(db.String(300), nullable=False)
+    item = db.Column(db.String(500), nullable=False)  # R-TXT-2: plan items up to 500
     category = db.Column(db.String(40), nullable=False)
     planned_on = db.Column(db.Date, nullable=False)
     credits = db.Column(db.BigInteger, nullable=False)

@@ -1,25 +1,26 @@
 from marshmallow import Schema, fields, validate
 
-from ..apikit import Credits
+from .. import grammar
+from ..fields import Credits, Day, Text
 from .models import REISSUE_STATUSES
 
 
 class PlanLineIn(Schema):
-    item = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    category = fields.String(required=True, metadata={"description": "An eligible category (R-DEB-2), snake_case."})
-    planned_on = fields.Date(required=True)
+    item = Text(required=True, min=1, max=grammar.DESCRIPTION_MAX)
+    category = Text(required=True, max=40, metadata={"description": "An eligible category (R-DEB-2), snake_case."})
+    planned_on = Day(required=True)
     credits = Credits(required=True)
 
 
 class ReissueRequestCreate(Schema):
-    justification = fields.String(load_default="", validate=validate.Length(max=2000))
-    training_plan = fields.List(fields.Nested(PlanLineIn), required=True,
+    justification = Text(load_default="", max=grammar.DESCRIPTION_MAX, multiline=True)
+    training_plan = fields.List(fields.Nested(PlanLineIn), required=True, validate=validate.Length(min=1, max=50),
                                 metadata={"description": "Must total exactly the amount to be reissued; "
                                           "dates within 6 months of the request (R-RSS-2)."})
 
 
 class RejectRequest(Schema):
-    reason = fields.String(required=True)
+    reason = Text(required=True, min=1, max=grammar.REASON_MAX, multiline=True)
 
 
 class ReissueQuery(Schema):

@@ -279,7 +279,7 @@ def reject_reissue(request_id, *, admin_id, reason):
         raise RuleViolation("A rejection needs a reason.", {"reason": ["Required."]})
     _company, request, _original = _locked_submitted_request(request_id)
     request.status = "rejected"
-    request.reason = reason[:500]
+    request.reason = reason
     request.reviewed_by_id = admin_id
     request.reviewed_at = clock.now()
     return request

@@ -108,7 +108,7 @@ def admin_book_sales_order(company_id):
     if not form.validate_on_submit():
         return _company_page(company, so_form=form, status=422)
     try:
-        credits = parse_credits(form.credits.data)
+        credits = parse_credits(form.credits.data.strip())
     except AmountError as error:
         form.credits.errors.append(str(error))
         return _company_page(company, so_form=form, status=422)

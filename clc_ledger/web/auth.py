@@ -4,16 +4,17 @@ Server-side invalidation: the session remembers the person's `session_epoch` (in
 Flask-Login id, "user_id:epoch"). Signing out and changing the password bump the epoch in
 the database, so a copy of an older session cookie no longer signs anyone in.
 """
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_babel
 from flask_login import current_user, login_user, logout_user
 from flask_login.mixins import UserMixin
-from flask_limiter import RateLimitExceeded
 
 from ..accounts import services as accounts
 from ..accounts.models import User
-from ..extensions import db, limiter
+from ..errors import ClcError
+from ..accounts import throttle
+from ..extensions import db
 from .common import back, bp, viewer
 from .forms import LanguageForm, PasswordForm, SignInForm, TermsForm
 
@@ -71,21 +72,16 @@ def require_sign_in_and_terms():
     return None
 
 
-def _failed_sign_in(_response):
-    return bool(g.get("sign_in_failed"))
-
-
-def _sign_in_limit():
-    return current_app.config["CLC_LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"], deduct_when=_failed_sign_in)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
     form = SignInForm()
     if form.validate_on_submit():
+        try:
+            throttle.check_allowed(form.username.data, request.remote_addr)
+        except throttle.TooManyTries as refused:
+            return too_many_sign_ins(form, refused.retry_after)
         user = accounts.authenticate(form.username.data, form.password.data)
         if user is not None:
             lang = session.get("lang")
@@ -95,15 +91,18 @@ def sign_in():
             login_user(SessionUser(user))
             return back()
         g.sign_in_failed = True
+        throttle.record_failure(form.username.data, request.remote_addr)
         form.password.errors.append(_("Wrong username or password."))
-    return render_template("web/sign_in.html", form=form)
+    refused = request.method == "POST" and not g.get("sign_in_failed") and form.errors
+    return render_template("web/sign_in.html", form=form), 422 if refused else 200
 
 
-@bp.errorhandler(RateLimitExceeded)
-def too_many_sign_ins(_error):
-    form = SignInForm()
-    message = _("Too many failed sign-in attempts from your address. Wait a minute, then try again.")
-    return render_template("web/sign_in.html", form=form, locked_out=message), 429
+def too_many_sign_ins(form, retry_after):
+    minutes = max(1, -(-retry_after // 60))
+    message = _("Too many failed sign-in attempts. Wait %(minutes)s minutes, then try again.", minutes=minutes)
+    response = make_response(render_template("web/sign_in.html", form=form, locked_out=message), 429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @bp.post("/sign-out")
@@ -154,9 +153,14 @@ def change_password():
         if not accounts.check_password(user, form.current.data):
             form.current.errors.append(_("That is not your current password."))
         else:
-            changed = accounts.change_password(user.id, form.new.data)
-            # Every other session of this person is now dead; this one continues.
-            login_user(SessionUser(changed))
-            flash(_("Your password was changed. Other sessions were signed out."), "success")
-            return redirect(url_for("web.home"))
-    return render_template("web/password.html", form=form)
+            try:
+                changed = accounts.change_password(user.id, form.new.data)
+            except ClcError as error:  # the password policy (accounts.password_policy)
+                form.new.errors.append(error.message)
+            else:
+                # Every other session of this person is now dead; this one continues.
+                login_user(SessionUser(changed))
+                flash(_("Your password was changed. Other sessions were signed out."), "success")
+                return redirect(url_for("web.home"))
+        return render_template("web/password.html", form=form), 422
+    return render_template("web/password.html", form=form), 422 if request.method == "POST" else 200

@@ -1,5 +1,6 @@
 """What every page shares: the blueprint, who is looking, roles, money and date formatting."""
 import functools
+from urllib.parse import unquote, urlsplit
 
 from babel.dates import format_skeleton
 from flask import Blueprint, flash, redirect, request, url_for
@@ -66,9 +67,32 @@ def flash_error(error: ClcError):
     flash(error.message, "error")
 
 
+def safe_target(target):
+    """`target` if it is a path of this site, else None (R-SEC-1).
+
+    Only a relative path: one "/", then no second slash or backslash that a browser would
+    read as another host, no scheme or host, no spaces or control characters (browsers drop
+    tabs and newlines from URLs, so "/%09/evil.example" decoded is "//evil.example", and a
+    newline would split the Location header); and the same once percent-decoded."""
+    if not isinstance(target, str) or not 1 <= len(target) <= 2000:
+        return None
+    decoded = unquote(target)
+    for text in (target, decoded):
+        if not text.startswith("/") or text[1:2] == "/" or "\\" in text:
+            return None
+        if any(not char.isprintable() for char in text):
+            return None
+    if any(char.isspace() for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
 def back(default_endpoint="web.home", **values):
     """Redirect to a same-site `next` target if given, else to the default page."""
-    target = request.form.get("next") or request.args.get("next")
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    target = safe_target(request.form.get("next") or request.args.get("next"))
+    if target is not None:
         return redirect(target)
     return redirect(url_for(default_endpoint, **values))

@@ -11,6 +11,7 @@ from ..errors import ClcError
 from ..ledger import debits as service
 from ..ledger.after_approval import balance_after_approval, company_balance_now
 from ..ledger.sales_orders import company_balance
+from ..grammar import parse_id
 from ..money import AmountError, credits_str, parse_credits
 from ..learning.views import debit_training_from
 from .common import bp, clc, flash_error, locale_name, roles_required, viewer
@@ -167,7 +168,8 @@ def approve_debit(debit_id):
 def approve_selected():
     if not ActionForm().validate_on_submit():
         return redirect(url_for("web.approvals"))
-    ids = [int(value) for value in request.form.getlist("debit_id") if value.isdigit()]
+    ids = [number for number, problem in map(lambda value: parse_id(value, from_text=True),
+                                             request.form.getlist("debit_id")) if problem is None]
     if not ids:
         flash(_("Select at least one debit to approve."), "error")
         return redirect(url_for("web.approvals"))

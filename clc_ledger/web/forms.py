@@ -6,7 +6,10 @@ from wtforms import (BooleanField, DateField, EmailField, HiddenField, PasswordF
                      TextAreaField)
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, Regexp
 
+from .. import grammar
 from ..accounts.models import ROLES
+from ..accounts.password_policy import MAX_LENGTH as PASSWORD_MAX, MIN_LENGTH as PASSWORD_MIN
+from .validators import Day, PlainText
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
     from wtforms.fields.choices import SelectChoice
@@ -25,9 +28,9 @@ LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("ja", "日本語"), ("fr", "
 
 
 class SignInForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)],
+    username = StringField(_l("Username"), validators=[DataRequired(), PlainText(grammar.USERNAME_MAX)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField(_l("Password"), validators=[DataRequired()],
+    password = PasswordField(_l("Password"), validators=[DataRequired(), PlainText(PASSWORD_MAX)],
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()
 
@@ -48,9 +51,9 @@ class LanguageForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired()],
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), PlainText(PASSWORD_MAX)],
                             render_kw={"autocomplete": "current-password"})
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)],
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=PASSWORD_MIN), PlainText(PASSWORD_MAX)],
                         render_kw={"autocomplete": "new-password"})
     repeat = PasswordField(_l("New password again"),
                            validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
@@ -58,23 +61,24 @@ class PasswordForm(FlaskForm):
 
 
 class CompanyForm(FlaskForm):
-    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
-    country = StringField(_l("Country (ISO code, e.g. US)"), validators=[DataRequired(), Length(min=2, max=2)])
+    name = StringField(_l("Company name"), validators=[DataRequired(), PlainText(grammar.NAME_MAX)])
+    country = StringField(_l("Country (ISO code, e.g. US)"), validators=[DataRequired(), Length(min=2), PlainText(2)])
     locale = StringField(_l("Locale (e.g. en_US, de_DE, ja_JP)"), default="en_US",
-                         validators=[DataRequired(), Length(max=16)])
+                         validators=[DataRequired(), PlainText(16)])
     captain_approval_required = BooleanField(_l("Debits need a captain's approval"))
     statement_recipients = StringField(_l("Statement recipients (emails, comma-separated)"),
-                                       validators=[Optional(), Length(max=2000)])
+                                       validators=[Optional(), PlainText(20 * (grammar.EMAIL_MAX + 2))])
 
 
 ROLE_LABELS = {"member": _l("Member"), "observer": _l("Observer"), "captain": _l("Captain"), "admin": _l("Admin")}
 
 
 class UserForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254),
+    username = StringField(_l("Username"), validators=[DataRequired(), PlainText(grammar.USERNAME_MAX)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), PlainText(grammar.EMAIL_MAX),
                                                   Regexp(r"^[^@\s]+@[^@\s]+$", message=_l("Not an email address."))])
-    password = PasswordField(_l("First password"), validators=[DataRequired(), Length(min=10, max=200)],
+    password = PasswordField(_l("First password"), validators=[DataRequired(), Length(min=PASSWORD_MIN),
+                                                               PlainText(PASSWORD_MAX)],
                              render_kw={"autocomplete": "new-password"})
     role = SelectField(_l("Role"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES if r != "admin"))
 
@@ -85,14 +89,15 @@ class UserUpdateForm(FlaskForm):
 
 
 class SalesOrderForm(FlaskForm):
-    so_number = StringField(_l("Sales order number"), validators=[DataRequired(), Length(max=40)],
+    so_number = StringField(_l("Sales order number"), validators=[DataRequired(), PlainText(40)],
                             render_kw={"placeholder": "SO-104233"})
-    credits = StringField(_l("Credits (CLC)"), validators=[DataRequired()], render_kw={"inputmode": "decimal"})
-    booked_on = DateField(_l("Booked on"), validators=[DataRequired()])
+    credits = StringField(_l("Credits (CLC)"), validators=[DataRequired(), PlainText(40)],
+                          render_kw={"inputmode": "decimal"})
+    booked_on = DateField(_l("Booked on"), validators=[Day(), DataRequired()])
 
 
 class InvoiceForm(FlaskForm):
-    invoice_date = DateField(_l("Invoice date"), validators=[DataRequired()])
+    invoice_date = DateField(_l("Invoice date"), validators=[Day(), DataRequired()])
 
 
 def _category_choices():
@@ -103,11 +108,12 @@ def _category_choices():
 
 class DebitForm(FlaskForm):
     category = SelectField(_l("Category"), validators=[DataRequired()])
-    description = StringField(_l("What the credits are for"), validators=[DataRequired(), Length(max=500)],
+    description = StringField(_l("What the credits are for"),
+                              validators=[DataRequired(), PlainText(grammar.DESCRIPTION_MAX)],
                               render_kw={"placeholder": _l("e.g. CCNP ENCOR course for Dana")})
-    amount = StringField(_l("Amount (CLC)"), validators=[DataRequired(), Length(max=30)],
+    amount = StringField(_l("Amount (CLC)"), validators=[DataRequired(), PlainText(40)],
                          render_kw={"inputmode": "decimal", "autocomplete": "off"})
-    event_date = DateField(_l("Event or class date (optional)"), validators=[Optional()])
+    event_date = DateField(_l("Event or class date (optional)"), validators=[Day(), Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,22 +122,24 @@ class DebitForm(FlaskForm):
 
 class ReissueForm(FlaskForm):
     justification = TextAreaField(_l("Why the credits could not be used in time"),
-                                  validators=[Optional(), Length(max=2000)])
+                                  validators=[Optional(), PlainText(grammar.DESCRIPTION_MAX, multiline=True)])
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), PlainText(grammar.REASON_MAX, multiline=True)])
     next = HiddenField()
 
 
 class DisputeForm(FlaskForm):
     """A captain refutes a posted debit (R-DSP-1)."""
 
-    reason = TextAreaField(_l("Why the charge is wrong"), validators=[DataRequired(), Length(max=1000)])
+    reason = TextAreaField(_l("Why the charge is wrong"),
+                           validators=[DataRequired(), PlainText(grammar.REASON_MAX, multiline=True)])
 
 
 class ResolveDisputeForm(FlaskForm):
     """The back office's decision; the outcome comes from the button pressed (Uphold or Deny)."""
 
-    note = TextAreaField(_l("Note to the captain (optional)"), validators=[Optional(), Length(max=1000)])
+    note = TextAreaField(_l("Note to the captain (optional)"),
+                         validators=[Optional(), PlainText(grammar.REASON_MAX, multiline=True)])
     outcome = HiddenField(validators=[AnyOf(("upheld", "denied"))])

@@ -4,12 +4,10 @@ The service (clc_ledger.reissues.services) decides again and is the authority: t
 exist so that each error sits under its field, in the reader's language, with dates in their
 locale format. They use the service's own limits (R-RSS-1, R-RSS-2), never a copy.
 """
-from datetime import date
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, grammar
 from ..extensions import db
 from ..ledger.models import ELIGIBLE_CATEGORIES
 from ..money import AmountError
@@ -35,6 +33,8 @@ def check_lines(lines, *, today, last_day):
             continue
         if not (line.get("item") or "").strip():
             mine["item"] = _("Name the course or item.")
+        elif len(line["item"]) > grammar.DESCRIPTION_MAX or grammar.text_problem(line["item"]):
+            mine["item"] = str(grammar.text_problem(line["item"]) or grammar.too_long(grammar.DESCRIPTION_MAX))
         if line.get("category") not in ELIGIBLE_CATEGORIES:
             mine["category"] = _("Choose one of the eligible categories.")
         planned_on = None
@@ -42,9 +42,8 @@ def check_lines(lines, *, today, last_day):
         if not text:
             mine["planned_on"] = _("Enter the planned date.")
         else:
-            try:
-                planned_on = date.fromisoformat(text)
-            except ValueError:
+            planned_on, problem = grammar.parse_day(text)
+            if problem is not None:
                 mine["planned_on"] = _("Enter a date such as %(example)s.", example=day(last_day))
             else:
                 if planned_on < today:

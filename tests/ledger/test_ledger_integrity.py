@@ -70,3 +70,55 @@ def test_a_stored_balance_that_disagrees_with_the_entries_is_reported(history, r
     db.session.commit()
     result = runner.invoke(args=["verify-ledger"])
     assert result.exit_code == 1 and "SO-2" in result.output
+
+
+def _cut_last_entry_and_rewind(company_id):
+    """Remove a company's newest entry and undo every trace of it that lives beside it: the
+    stored head of the chain and the SO's stored balance, as a careful insider would."""
+    db.session.rollback()
+    last = db.session.execute(text(
+        "SELECT id, sales_order_id, kind, amount, prev_hash FROM ledger_entries WHERE company_id = :c "
+        "ORDER BY id DESC LIMIT 1"), {"c": company_id}).one()
+    column = "held" if last.kind in ("hold", "release") else "balance"
+    change = last.amount if column == "held" else -last.amount  # a release lowered held; undo it
+    _tamper(f"DELETE FROM ledger_entries WHERE id = {last.id}")
+    db.session.execute(text(f"UPDATE sales_orders SET {column} = {column} + :change WHERE id = :so"),
+                       {"change": change, "so": last.sales_order_id})
+    db.session.execute(text("UPDATE companies SET ledger_head = :head WHERE id = :c"),
+                       {"head": last.prev_hash, "c": company_id})
+    db.session.commit()
+    return last
+
+
+def test_R_LED_2_a_chain_cut_short_at_its_end_with_its_head_rewound_is_detected(history, runner):
+    _cut_last_entry_and_rewind(history["company"]["id"])
+    result = runner.invoke(args=["verify-ledger"])
+    assert result.exit_code == 1, result.output
+    assert "anchored head" in result.output
+
+
+def test_R_LED_2_rewinding_the_anchor_too_breaks_its_seal(history, runner):
+    last = _cut_last_entry_and_rewind(history["company"]["id"])
+    db.session.execute(text("UPDATE ledger_anchors SET head = :head WHERE company_id = :c"),
+                       {"head": last.prev_hash, "c": history["company"]["id"]})
+    db.session.commit()
+    result = runner.invoke(args=["verify-ledger"])
+    assert result.exit_code == 1 and "seal" in result.output, result.output
+
+
+def test_R_LED_2_removing_the_anchor_is_detected(history, runner):
+    db.session.rollback()
+    db.session.execute(text("DELETE FROM ledger_anchors WHERE company_id = :c"), {"c": history["company"]["id"]})
+    db.session.commit()
+    result = runner.invoke(args=["verify-ledger"])
+    assert result.exit_code == 1 and "no anchor" in result.output, result.output
+
+
+def test_R_LED_1_postgresql_refuses_to_truncate_the_ledger(history):
+    db.session.rollback()
+    if db.session.connection().dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE; DELETE without WHERE is refused by the row trigger")
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.execute(text("TRUNCATE ledger_entries CASCADE"))
+    db.session.rollback()
+    assert db.session.execute(text("SELECT count(*) FROM ledger_entries")).scalar() > 0

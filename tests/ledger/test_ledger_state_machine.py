@@ -39,9 +39,9 @@ class LedgerMachine(RuleBasedStateMachine):
         self.company = accounts.create_company(name=f"Company {n}", country="US",
                                                captain_approval_required=approval)
         self.approval = approval
-        self.member = accounts.create_user(username=f"m{n}", email="m@example.com", password="x" * 8,
+        self.member = accounts.create_user(username=f"m{n}", email="m@example.com", password="correct-horse-battery",
                                            role="member", company_id=self.company.id)
-        self.captain = accounts.create_user(username=f"c{n}", email="c@example.com", password="x" * 8,
+        self.captain = accounts.create_user(username=f"c{n}", email="c@example.com", password="correct-horse-battery",
                                             role="captain", company_id=self.company.id)
         self.orders = {}  # so_number -> {"available", "held", "expires_on"}
         self.pending = {}  # debit id -> [(so_number, amount)]

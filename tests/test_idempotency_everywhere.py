@@ -1,0 +1,95 @@
+"""Idempotency-Key on every creating POST (API.md): walk the OpenAPI document, and for each
+operation answering 201 prove that the same key returns the first response and creates nothing."""
+import pytest
+
+from tests.helpers import row_counts
+
+# A valid request for each creating POST, and who may make it. A new creating endpoint makes
+# test_every_creating_post_is_covered fail until it is added here.
+NOT_IDEMPOTENT = {"/api/v1/auth/tokens"}  # a new token each time: there is no first answer to replay
+
+
+def _requests(ids):
+    return {
+        "/api/v1/companies": ("admin", {}, {"name": "Globex", "country": "DE", "locale": "de_DE",
+                                            "statement_recipients": ["a@globex.example"]}),
+        "/api/v1/users": ("admin", {}, {"username": "newbie", "email": "n@example.com",
+                                        "password": "a-long-enough-password", "role": "member",
+                                        "company_id": ids["company"]}),
+        "/api/v1/sales-orders": ("admin", {}, {"so_number": "SO-NEW", "company_id": ids["company"],
+                                               "credits": "5.00", "booked_on": "2026-05-01"}),
+        "/api/v1/debits": ("mo", {}, {"amount": "1.00", "category": "exam_voucher", "description": "CCNA"}),
+        "/api/v1/debits/{debit_id}/disputes": ("carla", {"debit_id": ids["debit"]}, {"reason": "Never booked."}),
+        "/api/v1/sales-orders/{so_number}/reissue-requests": (
+            "carla", {"so_number": "SO-OLD"},
+            {"justification": "Postponed.", "training_plan": [{"item": "ENCOR", "category": "instructor_led_training",
+                                                               "planned_on": "2026-09-01", "credits": "30.00"}]}),
+    }
+
+
+def _creating_posts(api):
+    spec = api.client.get("/api/v1/openapi.json").get_json()
+    return {path: op for path, ops in spec["paths"].items() for method, op in ops.items()
+            if method == "post" and "201" in op["responses"]}
+
+
+@pytest.fixture
+def world(api, acme):
+    """acme with an active SO, a posted debit, and an SO within its reissue window."""
+    company_id = acme["company"]["id"]
+    api.sales_order("SO-1", company_id, "100.00")
+    debit = acme["mo"].post("/api/v1/debits", json={"amount": "2.00", "category": "exam_voucher",
+                                                    "description": "CCNP"}).get_json()
+    api.sales_order("SO-OLD", company_id, "30.00", booked_on="2025-06-20", invoice_date="2025-07-01")
+    assert debit["status"] == "posted"
+    actors = {"admin": api.admin, "carla": acme["carla"], "mo": acme["mo"]}
+    return actors, {"company": company_id, "debit": debit["id"]}
+
+
+def test_every_creating_post_is_covered_and_documents_the_header(api, world):
+    actors, ids = world
+    posts = _creating_posts(api)
+    assert set(posts) - NOT_IDEMPOTENT == set(_requests(ids))
+    for path, op in posts.items():
+        names = {parameter["name"] for parameter in op.get("parameters", []) if parameter["in"] == "header"}
+        assert ("Idempotency-Key" in names) == (path not in NOT_IDEMPOTENT), path
+
+
+@pytest.mark.parametrize("path", sorted(_requests({"company": 0, "debit": 0})))
+def test_the_same_key_returns_the_first_response_and_creates_nothing(api, world, path):
+    actors, ids = world
+    who, values, body = _requests(ids)[path]
+    url = path.format(**values)
+    headers = {"Idempotency-Key": f"key-{path}"}
+    first = actors[who].post(url, json=body, headers=headers)
+    assert first.status_code == 201, first.get_json()
+    after_first = row_counts()
+    again = actors[who].post(url, json=body, headers=headers)
+    assert again.status_code == 201
+    assert again.get_json() == first.get_json()
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert row_counts() == after_first
+    other = actors[who].post(url, json={**body, "unexpected": 1} if isinstance(body, dict) else body,
+                             headers=headers)
+    assert other.status_code == 422  # the same key for another request
+    assert row_counts() == after_first
+
+
+def test_without_a_key_a_retried_reissue_request_is_refused_as_a_duplicate(api, world):
+    """Why the key matters: the retry of a request whose answer was lost is a conflict."""
+    actors, ids = world
+    _who, values, body = _requests(ids)["/api/v1/sales-orders/{so_number}/reissue-requests"]
+    url = f"/api/v1/sales-orders/{values['so_number']}/reissue-requests"
+    assert actors["carla"].post(url, json=body).status_code == 201
+    assert actors["carla"].post(url, json=body).status_code == 409
+
+
+@pytest.mark.parametrize("key", ["", " ", "k" * 201, "caf\u00e9", "a b", "tab\there"])
+def test_an_unusable_key_is_422(api, world, key):
+    actors, _ids = world
+    before = row_counts()
+    response = actors["mo"].post("/api/v1/debits", json={"amount": "1.00", "category": "exam_voucher",
+                                                         "description": "x"},
+                                 headers={"Idempotency-Key": key.encode("utf-8").decode("latin-1")})
+    assert response.status_code == 422
+    assert row_counts() == before
