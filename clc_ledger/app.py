@@ -11,7 +11,7 @@ from sqlalchemy.orm import configure_mappers
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from . import config as config_module
-from .apikit import error_response, http_error_as_json
+from .apikit import clc_error_response, http_error_as_json, http_error_message
 from .db import configure_engine, end_transaction
 from .errors import ClcError
 from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
@@ -142,14 +142,14 @@ def register_error_handlers(app):
     @app.errorhandler(ClcError)
     def handle_rule_error(error):
         if wants_json():
-            return error_response(error.code, error.message, error.errors)
+            return clc_error_response(error)
         return render_template("error.html", code=error.code, message=error.message), error.code
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error):
         if wants_json():
             return http_error_as_json(error)
-        return render_template("error.html", code=error.code, message=error.description), error.code
+        return render_template("error.html", code=error.code, message=http_error_message(error)), error.code
 
     @app.errorhandler(Exception)
     def handle_unexpected(error):

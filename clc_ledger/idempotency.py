@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import clock
 from .db import RetryTransaction, transactional
-from .errors import RuleViolation
+from .errors import N_, RuleViolation
 from .extensions import db
 from .ledger.models import IdempotencyKey
 
@@ -34,7 +34,8 @@ def create_once(create, schema, body, status=201):
     if not key:
         payload = dump(create())
     elif len(key) > 200:
-        raise RuleViolation("An Idempotency-Key is at most 200 characters.")
+        raise RuleViolation("idempotency_key_too_long", N_("An Idempotency-Key is at most %(max)s characters."),
+                            max=200)
     else:
         payload, status, replayed = _create_once(g.user.id, key, fingerprint(body), create, dump, status)
     response = jsonify(payload)
@@ -55,8 +56,9 @@ def _create_once(user_id, key, request_fingerprint, create, dump, status):
                                                             IdempotencyKey.key == key))
     if stored is not None:
         if stored.fingerprint != request_fingerprint:
-            raise RuleViolation("This Idempotency-Key was already used for a different request.",
-                                {"Idempotency-Key": ["Already used with another body."]})
+            raise RuleViolation("idempotency_key_reused",
+                                N_("This Idempotency-Key was already used for a different request."),
+                                {"Idempotency-Key": [N_("Already used with another body.")]})
         return stored.response, stored.status_code, True
     record = IdempotencyKey(user_id=user_id, key=key, fingerprint=request_fingerprint, status_code=status,
                             response={}, created_at=clock.now())

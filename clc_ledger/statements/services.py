@@ -32,7 +32,7 @@ from sqlalchemy import and_, bindparam, case, func, select
 from .. import clock
 from ..accounts.models import Company, User
 from ..db import transactional
-from ..errors import NotFound, RuleViolation
+from ..errors import N_, NotFound, RuleViolation
 from ..extensions import db
 from ..ledger.models import BALANCE_KINDS, HOLD_KINDS, LedgerEntry, SalesOrder
 from ..notifications import outbox
@@ -241,11 +241,12 @@ def _issue(company_id, period, *, now, send):
     try:
         parse_period(period)
     except ValueError as error:
-        raise RuleViolation(str(error), {"period": ["Use YYYY-MM."]}) from None
+        raise RuleViolation("bad_period", N_("%(period)s is not a period of the form YYYY-MM."),
+                            {"period": [N_("Use YYYY-MM.")]}, period=period) from None
     company, existing = db.session.execute(
         _COMPANY_AND_STATEMENT, {"company_id": company_id, "period": period}).first() or (None, None)
     if company is None:
-        raise NotFound("No such company.")
+        raise NotFound("company_not_found", N_("No such company."))
     if existing is not None:
         return existing, False
     statement = _store(company, period, build_snapshot(company, period), now=now)
@@ -260,7 +261,9 @@ def _store(company, period, snapshot, *, now):
     one when it is flushed."""
     content, opening, closing, start, end = snapshot
     if end > now:
-        raise RuleViolation(f"The period {period} has not ended yet; its statement is issued after it ends.")
+        raise RuleViolation("period_not_ended",
+                            N_("The period %(period)s has not ended yet; its statement is issued after it ends."),
+                            period=period)
     statement = Statement(company_id=company.id, period=period, period_start=start, period_end=end,
                           opening_balance=opening, closing_balance=closing, generated_at=now, content=content)
     db.session.add(statement)
@@ -380,10 +383,10 @@ def get_statement(company, period):
     try:
         parse_period(period)
     except ValueError:
-        raise NotFound(f"No statement for {period}.") from None
+        raise NotFound("statement_not_found", N_("No statement for %(period)s."), period=period) from None
     statement = _existing(company.id, period)
     if statement is None:
-        raise NotFound(f"No statement for {period}.")
+        raise NotFound("statement_not_found", N_("No statement for %(period)s."), period=period)
     return statement
 
 
