@@ -58,6 +58,6 @@ catalogs: install
 	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _m -k _mn:1,2 -k lazy_m \
 	  -o clc_ledger/translations/mail.pot .
 	$(BIN)/pybabel update -D mail -i clc_ledger/translations/mail.pot -d clc_ledger/translations --no-fuzzy-matching
-	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k _l \
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k _l -k N_ \
 	  -o clc_ledger/translations/messages.pot .
 	$(BIN)/pybabel update -D messages -i clc_ledger/translations/messages.pot -d clc_ledger/translations --no-fuzzy-matching

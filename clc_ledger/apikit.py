@@ -198,6 +198,18 @@ HTTP_ERROR_MESSAGES = {
 }
 
 
+# Marshmallow's and the amount grammar's field messages that `_translated` words again.
+FIELD_MESSAGES = (
+    N_("Missing data for required field."), N_("Unknown field."), N_("Field may not be null."),
+    N_("Not a valid string."), N_("Not a valid integer."), N_("Not a valid date."), N_("Not a valid boolean."),
+    N_("Not a valid email address."), N_("Not a valid list."), N_("Invalid input type."),
+    N_("Amount must be greater than zero."), N_("Amount may have at most 2 decimals (0.01 CLC = 1 USD)."),
+    N_("Amount must not be negative."), N_("Amount is too large."), N_("Amount must be a finite number of credits."),
+    N_("Amount must be a number of credits, e.g. \"12.50\"."),
+    N_("Amount must be sent as a string or an exact number, not a float."),
+)
+
+
 def http_error_message(error: HTTPException):
     """The error's own description if a view gave one, else the reader's words for its status."""
     from flask_babel import gettext
