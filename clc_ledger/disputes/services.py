@@ -80,7 +80,7 @@ def resolve_dispute(dispute_id, *, admin_id, outcome, note=None):
                 continue
             record_entry(company, allocation.sales_order, "reversal", amount, actor_id=admin.id,
                          debit_id=dispute.debit_id, at=now,
-                         description=f"Dispute #{dispute.id} upheld: debit #{dispute.debit_id} reversed")
+                         note="dispute_upheld", refs={"dispute": dispute.id, "debit": dispute.debit_id})
             dispute.reversed_amount += amount
             # R-DSP-2: returned to an expired SO, they are expired at once.
             settle_returned_credits(company, allocation.sales_order, actor_id=admin.id, now=now)

@@ -149,7 +149,7 @@ def request_debit(*, requester_id, amount, category, description, event_date=Non
     kind = "hold" if pending else "debit"
     for sales_order, part in plan:
         record_entry(company, sales_order, kind, -part, actor_id=requester.id, debit_id=debit.id, at=now,
-                     description=f"Debit #{debit.id}: {debit.description}")
+                     description=debit.description, note="debit_requested", refs={"debit": debit.id})
     _notify("debit_requested", debit)
     return debit
 
@@ -200,20 +200,21 @@ def approve_debit(debit_id, *, captain_id):
         raise Forbidden("self_approval", N_("Nobody approves a debit they requested themselves."))
     company, debit, now = _decide(debit_id, actor=captain, to_status="posted")
     for allocation in debit.allocations:
-        note = f"Debit #{debit.id} approved: {debit.description}"
+        said = {"description": debit.description, "note": "debit_approved", "refs": {"debit": debit.id}}
         record_entry(company, allocation.sales_order, "release", allocation.amount, actor_id=captain.id,
-                     debit_id=debit.id, at=now, description=note)
+                     debit_id=debit.id, at=now, **said)
         record_entry(company, allocation.sales_order, "debit", -allocation.amount, actor_id=captain.id,
-                     debit_id=debit.id, at=now, description=note)
+                     debit_id=debit.id, at=now, **said)
     _notify("debit_posted", debit)
     return debit
 
 
-def release_hold(company, debit, *, actor_id, now, note):
-    """Give a resolved-without-posting debit's credits back (R-EXP-3)."""
+def release_hold(company, debit, *, actor_id, now, note, text=""):
+    """Give a resolved-without-posting debit's credits back (R-EXP-3). `note`: one of
+    ledger.notes.NOTES; `text`: what a person wrote (a rejection's reason)."""
     for allocation in debit.allocations:
         record_entry(company, allocation.sales_order, "release", allocation.amount, actor_id=actor_id,
-                     debit_id=debit.id, at=now, description=note)
+                     debit_id=debit.id, at=now, description=text, note=note, refs={"debit": debit.id})
         settle_returned_credits(company, allocation.sales_order, actor_id=actor_id, now=now)
 
 
@@ -233,7 +234,8 @@ def reject_debit(debit_id, *, captain_id, reason):
     if not reason or not reason.strip():
         raise RuleViolation("reason_required", N_("Say why the debit is rejected."), {"reason": [N_("Required.")]})
     company, debit, now = _decide(debit_id, actor=captain, to_status="rejected", reason=reason.strip())
-    release_hold(company, debit, actor_id=captain.id, now=now, note=f"Debit #{debit.id} rejected: {reason.strip()}")
+    release_hold(company, debit, actor_id=captain.id, now=now, note="debit_rejected",
+                 text=reason.strip())
     _notify("debit_rejected", debit)
     return debit
 
@@ -247,7 +249,7 @@ def cancel_debit(debit_id, *, requester_id):
     if debit.requested_by_id != requester.id:
         raise Forbidden("requester_only", N_("Only the person who requested a debit can cancel it."))
     company, debit, now = _decide(debit_id, actor=requester, to_status="cancelled")
-    release_hold(company, debit, actor_id=requester.id, now=now, note=f"Debit #{debit.id} cancelled")
+    release_hold(company, debit, actor_id=requester.id, now=now, note="debit_cancelled")
     _notify("debit_cancelled", debit)
     return debit
 

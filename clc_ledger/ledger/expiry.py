@@ -25,7 +25,7 @@ def expire_if_due(company, sales_order, now, *, actor_id=None):
     amount = sales_order.available
     if amount > 0:
         record_entry(company, sales_order, "expiry", -amount, actor_id=actor_id, at=now,
-                     description=f"Credits of {sales_order.so_number} expired on {sales_order.expires_on.isoformat()}")
+                     note="expired", refs={"so": sales_order.so_number, "on": sales_order.expires_on.isoformat()})
     return amount
 
 

@@ -73,7 +73,7 @@ def activate_sales_order(so_number, *, actor_id=None):
     sales_order.status = "active"
     sales_order.activated_at = clock.now()
     record_entry(company, sales_order, "activation", sales_order.credits, actor_id=actor_id,
-                 description=f"Credits of {so_number} activated")
+                 note="activated", refs={"so": so_number})
     return sales_order
 
 

@@ -42,7 +42,6 @@ from ..ledger.entries import record_entry
 from ..ledger.expiry import expire_if_due
 from ..ledger.models import ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES, LedgerEntry, SalesOrder
 from ..ledger.sales_orders import is_past_expiry
-from ..money import credits_str
 from . import rules
 from .models import REISSUE_STATUSES, ReissuePlanLine, ReissueRequest
 
@@ -268,14 +267,13 @@ def approve_reissue(request_id, *, admin_id):
     db.session.add(new_so)
     db.session.flush()
 
-    what = f"reissue request {request.id}"
     if after_expiry:
-        record_entry(company, original, "expiry", amount, actor_id=admin_id, at=now,
-                     description=f"Expiry of {credits_str(amount)} undone: reissued as {new_so.so_number} ({what})")
-    record_entry(company, original, "reissue_out", -amount, actor_id=admin_id, at=now,
-                 description=f"Reissued to {new_so.so_number} ({what})")
-    record_entry(company, new_so, "reissue_in", amount, actor_id=admin_id, at=now,
-                 description=f"Reissue of {original.so_number} ({what})")
+        record_entry(company, original, "expiry", amount, actor_id=admin_id, at=now, note="expiry_undone",
+                     refs={"amount": amount, "to_so": new_so.so_number, "request": request.id})
+    record_entry(company, original, "reissue_out", -amount, actor_id=admin_id, at=now, note="reissued_to",
+                 refs={"to_so": new_so.so_number, "request": request.id})
+    record_entry(company, new_so, "reissue_in", amount, actor_id=admin_id, at=now, note="reissued_from",
+                 refs={"from_so": original.so_number, "request": request.id})
     original.status = "closed"
 
     request.status = "approved"
@@ -319,8 +317,8 @@ def forward_released_credits(company, sales_order, *, actor_id=None, now=None):
     now = now or clock.now()
     amount = sales_order.available
     record_entry(company, sales_order, "reissue_out", -amount, actor_id=actor_id, at=now,
-                 description=f"Released credits follow the reissue to {target.so_number}")
+                 note="released_forwarded_to", refs={"to_so": target.so_number})
     record_entry(company, target, "reissue_in", amount, actor_id=actor_id, at=now,
-                 description=f"Released credits of {sales_order.so_number}, reissued")
+                 note="released_forwarded_from", refs={"from_so": sales_order.so_number})
     expire_if_due(company, target, now, actor_id=actor_id)
     return amount

@@ -12,17 +12,22 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol
 from flask import current_app
 from fpdf import FPDF  # here, not in the job: importing it takes ~0.2 s
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import i18n
 from ..i18n import _m, _mn, lazy_m
+from ..ledger import notes
 from ..money import credits_str, format_clc, format_usd, usd_str
 
-CSV_COLUMNS = ("date", "type", "sales_order", "description", "amount", "running_balance",
-               "amount_usd", "running_balance_usd")
+# The CSV's headers, in the company's language (docs/statements.md says what a spreadsheet gets).
+CSV_COLUMNS = (lazy_m("Date"), lazy_m("Type"), lazy_m("Sales order"), lazy_m("Description"), lazy_m("Amount (CLC)"),
+               lazy_m("Balance (CLC)"), lazy_m("Amount (USD)"), lazy_m("Balance (USD)"))
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+# A cell starting with one of these runs as a formula in a spreadsheet (R-TXT-2).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @lru_cache(maxsize=1)
@@ -68,13 +73,10 @@ def expiring_line(line, fmt):
                so=line["so_number"], amount=fmt.both(line["available"]), day=line["expires"], count=line["days"])
 
 
-def _description(line):
-    """System entries are described in the reader's language; people's texts stay as written."""
-    if line["kind"] == "activation":
-        return _m("Credits of %(so)s activated", so=line["so_number"])
-    if line["kind"] == "expiry":
-        return _m("Credits of %(so)s expired", so=line["so_number"])
-    return line["description"]
+def _description(line, fmt):
+    """The entry worded in the reader's language from its note and refs (R-TXT-1); what a
+    person wrote (a debit's description, a reason) stays as written."""
+    return notes.word(line.get("note"), line.get("refs"), line["description"], fmt)
 
 
 # --- the context every format shares ----------------------------------------------------
@@ -145,11 +147,11 @@ def context(statement):
     fmt = Formatter(content["company"]["locale"])
     kinds = {kind: kind_label(kind) for kind in {line["kind"] for line in content["entries"] + content["reservations"]}}
     # Each amount is formatted here once, for the HTML and the PDF alike.
-    entries = [dict(line, kind_label=kinds[line["kind"]], text=_description(line), day=fmt.day(line["date"]),
+    entries = [dict(line, kind_label=kinds[line["kind"]], text=_description(line, fmt), day=fmt.day(line["date"]),
                     amount_clc=fmt.clc(line["amount"]), amount_usd=fmt.usd(line["amount"]),
                     running_clc=fmt.clc(line["running_balance"]), running_usd=fmt.usd(line["running_balance"]))
                for line in content["entries"]]
-    reservations = [dict(line, kind_label=kinds[line["kind"]], text=line["description"],
+    reservations = [dict(line, kind_label=kinds[line["kind"]], text=_description(line, fmt),
                          day=fmt.day(line["date"])) for line in content["reservations"]]
     sales_orders = [dict(line, status_label=status_label(line["status"]), expires=fmt.day(line["expires_on"]),
                          days=fmt.number(line["days_left"]), balance_clc=fmt.clc(line["balance"]),
@@ -195,16 +197,41 @@ def _html(statement, ctx, *, email):
 
 # --- CSV -------------------------------------------------------------------------------------
 
+def csv_dialect(locale):
+    """(delimiter, decimal sign) a spreadsheet in `locale` reads without an import dialog:
+    where the decimal sign is a comma (de, fr) Excel and LibreOffice split on ";" and read
+    "12,50" as a number; elsewhere (en, ja) "," and "12.50"."""
+    decimal = get_decimal_symbol(locale or "en_US")
+    return (";", ",") if decimal == "," else (",", ".")
+
+
+def neutralise(text):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (R-TXT-2)."""
+    text = "" if text is None else str(text)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 def render_csv(statement) -> bytes:
-    """One row per balance-moving entry; amounts exact ("12.50"), so that the amount column
-    sums to closing - opening. UTF-8 with a byte-order mark so spreadsheets read it right."""
+    """One row per balance-moving entry, headers and descriptions in the company's language.
+    Amounts are exact, without grouping, with the locale's decimal sign (see csv_dialect), so
+    that the amount column sums to closing - opening; dates are ISO (YYYY-MM-DD), which every
+    spreadsheet reads as a date. UTF-8 with a byte-order mark: Excel reads UTF-8 only with it."""
+    locale = _locale_of(statement)
+    delimiter, decimal = csv_dialect(locale)
+
+    def amount(text):
+        return text.replace(".", decimal)
+
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for line in statement.content["entries"]:
-        writer.writerow([line["date"], line["kind"], line["so_number"], line["description"],
-                         credits_str(line["amount"]), credits_str(line["running_balance"]),
-                         usd_str(line["amount"]), usd_str(line["running_balance"])])
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    with i18n.in_locale(locale):
+        fmt = Formatter(locale)
+        writer.writerow([str(column) for column in CSV_COLUMNS])
+        for line in statement.content["entries"]:
+            writer.writerow([line["date"], neutralise(kind_label(line["kind"])), neutralise(line["so_number"]),
+                             neutralise(_description(line, fmt)),
+                             amount(credits_str(line["amount"])), amount(credits_str(line["running_balance"])),
+                             amount(usd_str(line["amount"])), amount(usd_str(line["running_balance"]))])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -103,7 +103,7 @@ def periods_from(first, last):
 _COMPANIES = bindparam("company_ids", expanding=True)
 _MONTH_ENTRIES = (
     select(LedgerEntry.company_id, LedgerEntry.id, LedgerEntry.at, LedgerEntry.kind, SalesOrder.so_number,
-           LedgerEntry.description, LedgerEntry.debit_id, LedgerEntry.amount)
+           LedgerEntry.description, LedgerEntry.debit_id, LedgerEntry.amount, LedgerEntry.note, LedgerEntry.refs)
     .join(SalesOrder, SalesOrder.id == LedgerEntry.sales_order_id)
     .where(LedgerEntry.company_id.in_(_COMPANIES), LedgerEntry.at >= bindparam("start"),
            LedgerEntry.at < bindparam("end"))
@@ -174,6 +174,8 @@ def _snapshot(company, period, month_entries, sums, sales_orders):
             "kind": entry.kind,
             "so_number": entry.so_number,
             "description": entry.description,
+            "note": entry.note,  # worded when shown, with refs (ledger/notes.py)
+            "refs": entry.refs,
             "debit_id": entry.debit_id,
             "amount": int(entry.amount),
         }

@@ -8,7 +8,7 @@ from .common import bp, roles_required, viewer
 
 
 def _file(body, mimetype, filename):
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -41,4 +41,4 @@ def statement_pdf(company_id, period):
 @bp.get("/companies/<int:company_id>/statements/<string(length=7):period>.csv")
 def statement_csv(company_id, period):
     statement = services.get_statement(_company(company_id), period)
-    return _file(render.render_csv(statement), "text/csv", render.attachment_names(statement)[1])
+    return _file(render.render_csv(statement), render.CSV_MIMETYPE, render.attachment_names(statement)[1])
