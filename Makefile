@@ -17,12 +17,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian's chromium drives the browser tests (Playwright cannot download browsers here).
+# Debian's chromium drives the browser tests (Playwright cannot download browsers here); the
+# Noto fonts cover the scripts of statement PDFs (Latin, Greek, Cyrillic, CJK, Thai, Devanagari,
+# Arabic, Hebrew: clc_ledger/statements/fonts.py).
 system-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's chromium for the browser tests..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	    echo "Installing Debian's chromium and Noto fonts..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-core fonts-dejavu-core >/dev/null; \
 	  else echo "chromium missing and cannot be installed: browser tests will be skipped"; fi; \
 	fi
 
