@@ -12,6 +12,7 @@ from ..extensions import db
 from ..ledger.debits import settle_returned_credits
 from ..ledger.entries import record_entry
 from ..ledger.models import Debit, LedgerEntry
+from ..notifications import case_notices
 from .models import Dispute
 
 
@@ -52,6 +53,7 @@ def open_dispute(debit_id, *, captain_id, reason):
                       reason=reason.strip()[:1000], status="open", created_at=clock.now())
     db.session.add(dispute)
     db.session.flush()
+    case_notices.dispute_opened(dispute)
     return dispute
 
 
@@ -110,6 +112,7 @@ def _notify(dispute):
     from ..ledger.sales_orders import company_available
     from ..notifications import outbox
 
+    case_notices.dispute_resolved(dispute)
     if not dispute.raised_by.active:
         return
     company = db.session.get(Company, dispute.company_id)

@@ -42,6 +42,7 @@ from ..ledger.entries import record_entry
 from ..ledger.expiry import expire_if_due
 from ..ledger.models import ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES, LedgerEntry, SalesOrder
 from ..ledger.sales_orders import is_past_expiry
+from ..notifications import case_notices
 from . import rules
 from .models import REISSUE_STATUSES, ReissuePlanLine, ReissueRequest
 
@@ -215,6 +216,7 @@ def request_reissue(so_number, *, captain_id, justification, training_plan):
         db.session.add(ReissuePlanLine(request_id=request.id, item=line["item"].strip(), category=line["category"],
                                        planned_on=line["planned_on"], credits=line["credits"]))
     db.session.flush()
+    case_notices.reissue_submitted(request, sales_order)
     return request
 
 
@@ -281,6 +283,7 @@ def approve_reissue(request_id, *, admin_id):
     request.reviewed_at = now
     request.new_sales_order_id = new_so.id
     db.session.flush()
+    case_notices.reissue_decided(request, original)
     return request
 
 
@@ -295,6 +298,8 @@ def reject_reissue(request_id, *, admin_id, reason):
     request.reason = reason[:500]
     request.reviewed_by_id = admin_id
     request.reviewed_at = clock.now()
+    db.session.flush()
+    case_notices.reissue_decided(request, _original)
     return request
 
 
