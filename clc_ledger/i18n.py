@@ -63,8 +63,9 @@ def select_locale():
 
 def _user_language():
     """The language of the signed-in user's company, if any (admins have none)."""
-    user = g.get("user")
-    if user is None and not request.path.startswith("/api/"):
+    if request.path.startswith("/api/"):
+        user = g.get("user")  # set by the API's bearer authentication
+    else:
         from flask_login import current_user
 
         user = getattr(current_user, "user", None) if current_user and current_user.is_authenticated else None

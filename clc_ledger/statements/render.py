@@ -13,6 +13,7 @@ from functools import lru_cache
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, get_decimal_symbol
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from .. import i18n
 from ..i18n import _m, _mn, lazy_m
@@ -138,10 +139,11 @@ def _amount_shape(babel_format, locale, negative, length):
     return sample.replace("{", "{{").replace("}", "}}").replace("1", "{}")
 
 
-def context(statement):
-    """What the templates and the PDF show; call inside i18n.in_locale(locale)."""
+def context(statement, locale=None):
+    """What the templates and the PDF show; call inside i18n.in_locale(locale). Formatted for
+    the company's locale, or `locale` (a page shows it in its reader's)."""
     content = statement.content
-    fmt = Formatter(content["company"]["locale"])
+    fmt = Formatter(locale or content["company"]["locale"])
     kinds = {kind: kind_label(kind) for kind in {line["kind"] for line in content["entries"] + content["reservations"]}}
     # Each amount is formatted here once, for the HTML and the PDF alike.
     entries = [dict(line, kind_label=kinds[line["kind"]], text=_description(line, fmt), day=fmt.day(line["date"]),
@@ -190,6 +192,16 @@ def render_html(statement, *, email=False):
 def _html(statement, ctx, *, email):
     return _jinja().get_template("statements/statement.html").render(
         **ctx, email=email, lang=i18n.language_of(_locale_of(statement)))
+
+
+def render_fragment(statement, locale):
+    """The statement as HTML for a page, in `locale` (the reader's): the same template and
+    numbers as the email and the PDF, without the document around it."""
+    with i18n.in_locale(locale):
+        html = _jinja().get_template("statements/statement.html").render(
+            **context(statement, locale), email=False, lang=i18n.language_of(locale))
+    body = html.split("<body", 1)[1].split(">", 1)[1].rsplit("</body>", 1)[0]
+    return Markup(body)  # noqa: S704 - rendered by our autoescaping template
 
 
 # --- CSV -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from .. import clock
 from ..accounts.services import get_company
 from ..ledger.sales_orders import company_balance
 from ..reissues.rules import blocked_sales_orders, can_request_reissue, reissue_window
+from ..statements.services import list_statements
 from . import charts
 from .common import bp, viewer
 
@@ -43,7 +44,8 @@ def home():
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
     return render_template("web/home.html", company=company, balance=balance,
                            rows=rows[(page - 1) * SO_PAGE:page * SO_PAGE], page=page, pages=pages,
-                           warnings=[row for row in rows if row["expiring_soon"]], months=months, today=today)
+                           warnings=[row for row in rows if row["expiring_soon"]], months=months, today=today,
+                           latest_statement=next(iter(list_statements(company)), None))
 
 
 @bp.get("/charts/expiring.svg")

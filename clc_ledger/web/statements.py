@@ -4,7 +4,7 @@ from flask import Response, render_template
 
 from ..accounts.services import get_company
 from ..statements import render, services
-from .common import bp, roles_required, viewer
+from .common import bp, locale_name, roles_required, viewer
 
 
 def _file(body, mimetype, filename):
@@ -30,6 +30,15 @@ def statement_list():
 def admin_statement_list(company_id):
     company = _company(company_id)
     return render_template("web/statements.html", company=company, statements=services.list_statements(company))
+
+
+@bp.get("/companies/<int:company_id>/statements/<string(length=7):period>")
+def statement_page(company_id, period):
+    """One month's statement on screen, in the reader's language: the numbers of its PDF."""
+    company = _company(company_id)
+    statement = services.get_statement(company, period)
+    return render_template("web/statement.html", company=company, statement=statement,
+                           body=render.render_fragment(statement, locale_name()))
 
 
 @bp.get("/companies/<int:company_id>/statements/<string(length=7):period>.pdf")
