@@ -97,9 +97,8 @@ def embed(pdf, texts):
     for number, (regular, bold, index) in enumerate(fonts):
         family = f"f{number}"
         try:
-            pdf.add_font(family, "", regular, collection_font_number=index)
-            pdf.add_font(family, "B", bold if bold and Path(bold).is_file() else regular,
-                         collection_font_number=index)
+            add_font(pdf, family, "", regular, index)
+            add_font(pdf, family, "B", bold if bold and Path(bold).is_file() else regular, index)
         except Exception:  # a broken or unsupported font file: do without it
             log.warning("Cannot embed the font %s in a statement PDF", regular, exc_info=True)
             continue
@@ -112,3 +111,39 @@ def embed(pdf, texts):
     if shaped:
         pdf.set_text_shaping(True)
     return families[0], shaped or len(families) > 1
+
+
+@lru_cache(maxsize=16)
+def _parsed(path, index, style):
+    """fpdf2's parse of a font file (cmap, widths, glyph ids, metrics), once per process: for
+    a CJK face it costs more than laying out a whole statement."""
+    from fpdf import FPDF
+    from fpdf.fonts import TTFFont
+
+    font = TTFFont(FPDF(), Path(path), "parsed", style, collection_font_number=index)
+    font.ttfont.close()
+    font.ttfont = None  # each document gets its own: fpdf2 subsets it in place when it writes
+    return font
+
+
+def add_font(pdf, family, style, path, index):
+    """pdf.add_font(), but from the parse cached by _parsed(): a shallow copy with this
+    document's own subset, glyph bookkeeping and (lazily read) font file."""
+    from fontTools.ttLib import TTFont
+    from fpdf.fonts import SubsetMap, TTFFont
+
+    parsed = _parsed(path, index, style)
+    font = TTFFont.__new__(TTFFont)
+    for slot in TTFFont.__slots__:
+        if hasattr(parsed, slot):
+            setattr(font, slot, getattr(parsed, slot))
+    font.i = len(pdf.fonts) + 1
+    font.fontkey = f"{family.lower()}{style}"
+    font.ttfont = TTFont(path, recalcTimestamp=False, fontNumber=index, lazy=True)
+    font._hbfont = None
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font.subset = SubsetMap(font)
+    pdf.fonts[font.fontkey] = font
+    if font.is_cff and font.is_cid_keyed:
+        pdf._set_min_pdf_version("1.6")
