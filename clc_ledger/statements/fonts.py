@@ -13,7 +13,9 @@ The config key CLC_PDF_FONTS replaces the chain: a list of (regular, bold or Non
 a font collection).
 """
 import logging
+import threading
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 from flask import current_app
@@ -147,3 +149,71 @@ def add_font(pdf, family, style, path, index):
     pdf.fonts[font.fontkey] = font
     if font.is_cff and font.is_cid_keyed:
         pdf._set_min_pdf_version("1.6")
+
+
+# --- cheap subsets ---------------------------------------------------------------------
+#
+# fpdf2 subsets each embedded font when it writes the PDF, from the whole font file: for a
+# CJK face (16 MB, CFF outlines) that is ~0.4 s a document. Instead each document's font is
+# handed a "working font" cut once from the face: the glyphs documents of this process
+# have needed so far. fpdf2 then cuts its subset from that small font (a few ms). A
+# document needing a glyph the working font lacks makes it again, with that glyph added.
+
+WORKING_MAX_GLYPHS = 3000  # past this, a new working font starts from what one document needs
+_working = {}  # (path, index) -> (frozenset of glyph names, font bytes)
+_working_lock = threading.Lock()
+
+
+def _subset_options():
+    from fontTools import subset as ftsubset
+
+    options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True)
+    # As fpdf2 does when it embeds (fpdf/output.py): tables a PDF does not use.
+    options.drop_tables += ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC",
+                            "EBDT", "EBLC", "EBSC", "SVG ", "CPAL", "COLR"]
+    return options
+
+
+def _cut(font, names, desubroutinize):
+    from fontTools import subset as ftsubset
+
+    options = _subset_options()
+    options.desubroutinize = desubroutinize
+    subsetter = ftsubset.Subsetter(options)
+    subsetter.populate(glyphs=names)
+    subsetter.subset(font)
+    buffer = BytesIO()
+    font.save(buffer)
+    font.close()
+    return buffer.getvalue()
+
+
+def _working_font(path, index, needed):
+    from fontTools.ttLib import TTFont
+
+    key = (str(path), index)
+    with _working_lock:
+        names, data = _working.get(key, (frozenset(), None))
+        if data is None or not needed <= names:
+            names = needed if len(names) + len(needed) > WORKING_MAX_GLYPHS else names | needed
+            data = _cut(TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False), names, False)
+            # Then without subroutines, so that each document's cut has none to trace; done on
+            # the small font, as on the whole face it would hold every charstring in memory.
+            data = _cut(TTFont(BytesIO(data), lazy=True, recalcTimestamp=False), names, True)
+            _working[key] = (frozenset(names), data)
+    # Bounding boxes as the face has them: recomputing them runs every glyph's charstring.
+    return TTFont(BytesIO(data), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+
+
+def use_working_fonts(pdf):
+    """Before pdf.output(): give each embedded font the working font to cut its subset from."""
+    from fpdf.fonts import TTFFont
+
+    for font in pdf.fonts.values():
+        # CFF fonts only: their glyph names live in the font program and survive the cut;
+        # TrueType ones (small, and cheap to subset anyway) would come back renamed.
+        if not isinstance(font, TTFFont) or font.ttfont is None or not font.is_cff:
+            continue
+        needed = frozenset(font.subset.get_all_glyph_names()) | {".notdef"}
+        font.ttfont.close()
+        font.ttfont = _working_font(font.ttffile, font.collection_font_number, needed)

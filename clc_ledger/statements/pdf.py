@@ -372,6 +372,7 @@ def pdf_of(statement, ctx):
         else:
             sheet.paragraph(block)
     sheet.page_numbers(_m("Page %(page)s of %(pages)s"))
+    fonts.use_working_fonts(pdf)
     return bytes(pdf.output())
 
 

@@ -88,17 +88,24 @@ def embedded_characters(pdf_bytes):
         if "/ToUnicode" not in font:
             continue
         descendant = font["/DescendantFonts"][0].get_object()
-        program = descendant["/FontDescriptor"].get_object()["/FontFile2"].get_object().get_data()
-        glyphs = TTFont(io.BytesIO(program)).getGlyphOrder()
-        to_gid = descendant["/CIDToGIDMap"].get_object().get_data()
+        descriptor = descendant["/FontDescriptor"].get_object()
+        if "/FontFile2" in descriptor:  # TrueType outlines
+            glyphs = TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data())).getGlyphOrder()
+            to_gid = descendant["/CIDToGIDMap"].get_object().get_data()
+        else:  # CFF outlines (the CJK face): CIDs are the glyphs of the embedded program
+            assert len(descriptor["/FontFile3"].get_object().get_data()) > 0
+            glyphs, to_gid = None, None
         cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
         chars = set()
         for cid, target in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", cmap):
             cid = int(cid, 16)
-            gid = int.from_bytes(to_gid[2 * cid:2 * cid + 2], "big") if 2 * cid + 2 <= len(to_gid) else 0
+            if to_gid is None:
+                gid = cid
+            else:
+                gid = int.from_bytes(to_gid[2 * cid:2 * cid + 2], "big") if 2 * cid + 2 <= len(to_gid) else 0
             if gid == 0:  # .notdef: drawn as an empty box, not a glyph
                 continue
-            assert gid < len(glyphs), (name, cid, gid)
+            assert glyphs is None or gid < len(glyphs), (name, cid, gid)
             chars |= set(bytes.fromhex(target).decode("utf-16-be"))
         shown[str(name)] = chars
     return shown
@@ -132,3 +139,18 @@ def test_a_character_no_font_has_is_logged(api, caplog):
     with caplog.at_level(logging.WARNING, logger="clc_ledger.statements.fonts"):
         render.render_pdf(statement)
     assert "U+13000" in caplog.text
+
+
+def test_japanese_documents_one_after_another_each_show_their_own_glyphs(api):
+    # The CJK face is cut once into a working font of the glyphs needed so far; a document
+    # with new ones makes it again (statements/fonts.py). Each PDF still shows its own text.
+    first = issue(api, name="東京ネットワーク株式会社", country="JP", locale="ja_JP", description="研修コース")
+    second = issue(api, name="大阪通信機器合同会社", country="KR", locale="ja_JP", description="試験対策講座の受講料")
+    for statement, name, description in ((first, "東京ネットワーク株式会社", "研修コース"),
+                                         (second, "大阪通信機器合同会社", "試験対策講座の受講料"),
+                                         (first, "東京ネットワーク株式会社", "研修コース")):
+        pdf = render.render_pdf(statement)
+        text = "".join("".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages).replace("\x00", "").split())
+        assert name in text and description in text, (name, text[:200])
+        shown = set().union(*embedded_characters(pdf).values())
+        assert set(name + description) <= shown
