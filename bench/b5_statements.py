@@ -90,7 +90,7 @@ def run(size="small", kinds=None, runs=None):
     results = []
     for kind in common.databases(kinds):
         results += _measure(kind, "en_US", common.pick(size, 3, 40, 10_000), runs or common.pick(size, 1, 2, 2))
-        results += _measure(kind, "ja_JP", common.pick(size, 2, 10, 200), runs or common.pick(size, 1, 2, 2))
+        results += _measure(kind, "ja_JP", common.pick(size, 2, 100, 1_000), runs or common.pick(size, 1, 2, 2))
     return results
 
 
