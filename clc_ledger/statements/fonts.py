@@ -100,7 +100,12 @@ def embed(pdf, texts):
         family = f"f{number}"
         try:
             add_font(pdf, family, "", regular, index)
-            add_font(pdf, family, "B", bold if bold and Path(bold).is_file() else regular, index)
+            if _parsed(regular, index, "").is_cff:
+                # A CFF face (CJK) costs most of a PDF to embed: its bold is drawn from the
+                # regular face, filled and stroked (statements/pdf.py), not embedded too.
+                pdf.clc_regular_only = getattr(pdf, "clc_regular_only", set()) | {family}
+            else:
+                add_font(pdf, family, "B", bold if bold and Path(bold).is_file() else regular, index)
         except Exception:  # a broken or unsupported font file: do without it
             log.warning("Cannot embed the font %s in a statement PDF", regular, exc_info=True)
             continue

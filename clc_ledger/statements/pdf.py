@@ -7,6 +7,7 @@ Fonts: statements/fonts.py (a fallback chain over the scripts of R-TXT-2, with s
 from dataclasses import dataclass
 
 from fpdf import FPDF
+from fpdf.enums import TextMode
 
 from ..i18n import _m
 from . import fonts
@@ -104,6 +105,7 @@ WARNING_COLOR = (160, 40, 0)
 HEADER_FILL = (230, 230, 230)
 EXPIRING_FILL = (255, 228, 196)
 RULE_COLOR = (200, 200, 200)
+RULE_WIDTH = 0.2  # mm, fpdf2's default
 
 
 def _pdf_blocks(ctx):
@@ -184,7 +186,16 @@ class _Sheet:
 
     def set_font(self, size, bold=False):
         if self.font != (size, bold):
-            self.pdf.set_font(self.family, "B" if bold else "", size)
+            drawn_bold = bold and self.family in getattr(self.pdf, "clc_regular_only", ())
+            self.pdf.set_font(self.family, "B" if bold and not drawn_bold else "", size)
+            if drawn_bold:  # the regular face, filled and stroked in the text colour
+                self.pdf.set_draw_color(0)
+                self.pdf.set_line_width(size * 0.012)
+                self.pdf.text_mode = TextMode.FILL_STROKE
+            elif self.pdf.text_mode != TextMode.FILL:
+                self.pdf.text_mode = TextMode.FILL
+                # fpdf2 writes the render mode only when it is not "fill", and it lasts on the page
+                self.pdf._out("BT 0 Tr ET")
             self.font = (size, bold)
             # Measured here, not with get_string_width(), which copies the graphics state every time.
             self._text_width, self._size_pt = self.pdf.current_font.get_text_width, self.pdf.font_size_pt
@@ -319,6 +330,8 @@ class _Sheet:
         for number in range(1, total + 1):
             pdf.page = number
             pdf.current_font_is_set_on_page = False  # that page's stream sets its font again
+            pdf.text_mode = TextMode.FILL
+            pdf._out("BT 0 Tr ET")  # the page may end with a bold drawn by stroking
             pdf.set_font(self.family, "", 7)
             self.font = None
             text = self.clean(words % {"page": number, "pages": total})
@@ -351,6 +364,8 @@ class _Sheet:
                 baseline += line_height
             x += column.width
         self.y += height
+        pdf.set_draw_color(*RULE_COLOR)
+        pdf.set_line_width(RULE_WIDTH)
         pdf.line(self.LEFT, self.y, self.LEFT + self.WIDTH, self.y)
 
 

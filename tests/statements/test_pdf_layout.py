@@ -154,3 +154,15 @@ def test_japanese_documents_one_after_another_each_show_their_own_glyphs(api):
         assert name in text and description in text, (name, text[:200])
         shown = set().union(*embedded_characters(pdf).values())
         assert set(name + description) <= shown
+
+
+def test_a_japanese_pdf_embeds_one_cjk_face_and_draws_its_bold_by_stroking(api):
+    statement = issue(api, name="東京ネットワーク株式会社", country="JP", locale="ja_JP", description="研修コース")
+    reader = pypdf.PdfReader(io.BytesIO(render.render_pdf(statement)))
+    names = {str(font.get_object()["/BaseFont"]) for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert len(names) == 1 and "CJK" in next(iter(names)), names
+    stream = reader.pages[0].get_contents().get_data().decode("latin-1")
+    assert " 2 Tr " in stream  # headings: filled and stroked
+    # After a bold, the render mode goes back to "fill" before regular text.
+    assert re.search(r"2 Tr .*?BT 0 Tr ET", stream, re.S)
