@@ -19,12 +19,14 @@ $(STAMP): pyproject.toml setup.py
 
 install: $(STAMP)
 
-# Debian's chromium drives the browser tests (Playwright cannot download browsers here).
+# Debian's chromium drives the browser tests (Playwright cannot download browsers here); the
+# Noto fonts cover the scripts of statement PDFs (Latin, Greek, Cyrillic, CJK, Thai, Devanagari,
+# Arabic, Hebrew: clc_ledger/statements/fonts.py).
 system-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's chromium for the browser tests..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	    echo "Installing Debian's chromium and Noto fonts..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-core fonts-dejavu-core >/dev/null; \
 	  else echo "chromium missing and cannot be installed: browser tests will be skipped"; fi; \
 	fi
 
@@ -68,6 +70,6 @@ catalogs: install
 	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _m -k _mn:1,2 -k lazy_m \
 	  -o clc_ledger/translations/mail.pot .
 	$(BIN)/pybabel update -D mail -i clc_ledger/translations/mail.pot -d clc_ledger/translations --no-fuzzy-matching
-	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k _l \
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k _l -k N_ \
 	  -o clc_ledger/translations/messages.pot .
 	$(BIN)/pybabel update -D messages -i clc_ledger/translations/messages.pot -d clc_ledger/translations --no-fuzzy-matching

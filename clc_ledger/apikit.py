@@ -10,7 +10,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from .errors import ClcError
+from .errors import ClcError, N_, Words
 from .fields import Credits  # noqa: F401  (where the schemas used to find it)
 from .grammar import JsonNumber
 
@@ -35,11 +35,12 @@ class ExactParser(FlaskParser):
 class ClcMalformed(ClcError):
     code = 400
 
-    def __init__(self, message="The request body is not valid JSON."):
-        super().__init__(message)
+    def __init__(self, message=N_("The request body is not valid JSON."), **values):
+        super().__init__("malformed_json", message, **values)
 
 
 MAX_JSON_DEPTH = 32  # objects and arrays inside each other; the deepest schema needs 4
+_TOO_DEEP = N_("The request body nests objects or arrays deeper than %(depth)s levels.")
 
 
 def load_json(data):
@@ -48,11 +49,11 @@ def load_json(data):
     try:
         document = json.loads(data, parse_float=JsonNumber, parse_constant=_refuse_constant)
     except RecursionError:
-        raise ClcMalformed(f"The request body nests objects or arrays deeper than {MAX_JSON_DEPTH} levels.") from None
+        raise ClcMalformed(_TOO_DEEP, depth=MAX_JSON_DEPTH) from None
     except ValueError:  # JSONDecodeError, UnicodeDecodeError, an integer of more than 4300 digits
         raise ClcMalformed() from None
     if _depth(document) > MAX_JSON_DEPTH:
-        raise ClcMalformed(f"The request body nests objects or arrays deeper than {MAX_JSON_DEPTH} levels.")
+        raise ClcMalformed(_TOO_DEEP, depth=MAX_JSON_DEPTH)
     return document
 
 
@@ -145,8 +146,8 @@ def authenticate():
 class Unauthorized(ClcError):
     code = 401
 
-    def __init__(self, message="A valid bearer token is required."):
-        super().__init__(message)
+    def __init__(self, message=N_("A valid bearer token is required."), error="unauthorized"):
+        super().__init__(error, message)
 
 
 class TooManyRequests(ClcError):
@@ -161,11 +162,13 @@ class TermsNotAccepted(ClcError):
     code = 403
 
     def __init__(self):
-        super().__init__("Accept the Terms and Conditions first (POST /api/v1/me/terms-acceptance).")
+        super().__init__("terms_not_accepted",
+                         N_("Accept the Terms and Conditions first (POST /api/v1/me/terms-acceptance)."))
 
 
 class WrongRole(ClcError):
     code = 403
+    error = "wrong_role"
 
 
 def roles(*allowed):
@@ -175,7 +178,8 @@ def roles(*allowed):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if g.user is None or g.user.role not in allowed:
-                raise WrongRole(f"This action needs the role {' or '.join(allowed)}.")
+                raise WrongRole("wrong_role", N_("This action needs the role %(roles)s."),
+                                roles=Words(allowed, "role"))
             return view(*args, **kwargs)
 
         return wrapper
@@ -187,17 +191,68 @@ def current_user():
     return g.user
 
 
-def error_body(code, message, errors=None):
-    body = {"code": code, "status": HTTP_STATUS_CODES.get(code, "Error"), "message": message}
+def error_body(code, message, errors=None, error=None, values=None):
+    """API.md's error format, plus the stable `error` code and its `values` (R-TXT-1)."""
+    body = {"code": code, "status": HTTP_STATUS_CODES.get(code, "Error"), "message": message,
+            "error": error or _HTTP_ERROR_CODES.get(code, "error")}
+    if values:
+        body["values"] = values
     if errors:
         body["errors"] = errors
     return body
 
 
-def error_response(code, message, errors=None):
-    response = jsonify(error_body(code, message, errors))
+def error_response(code, message, errors=None, error=None, values=None):
+    response = jsonify(error_body(code, message, errors, error, values))
     response.status_code = code
     return response
+
+
+def clc_error_response(error: ClcError):
+    return error_response(error.code, error.message, error.field_errors(), error.error, error.values_json())
+
+
+_HTTP_ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                     405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+                     422: "invalid_fields", 429: "too_many_requests", 500: "server_error"}
+
+# Werkzeug's English descriptions of the HTTP errors, worded again in the reader's language.
+HTTP_ERROR_MESSAGES = {
+    400: N_("The request could not be understood."),
+    401: N_("A valid bearer token is required."),
+    403: N_("You are not allowed to do this."),
+    404: N_("There is nothing at this address."),
+    405: N_("This method is not allowed here."),
+    409: N_("The request conflicts with the current state."),
+    413: N_("The request body is too large."),
+    415: N_("This content type is not supported."),
+    422: N_("The request could not be processed."),
+    429: N_("Too many requests; try again later."),
+    500: N_("Something went wrong on our side; nothing was changed."),
+}
+
+
+# Marshmallow's and the amount grammar's field messages that `_translated` words again.
+FIELD_MESSAGES = (
+    N_("Missing data for required field."), N_("Unknown field."), N_("Field may not be null."),
+    N_("Not a valid string."), N_("Not a valid integer."), N_("Not a valid date."), N_("Not a valid boolean."),
+    N_("Not a valid email address."), N_("Not a valid list."), N_("Invalid input type."),
+    N_("Amount must be greater than zero."), N_("Amount may have at most 2 decimals (0.01 CLC = 1 USD)."),
+    N_("Amount must not be negative."), N_("Amount is too large."), N_("Amount must be a finite number of credits."),
+    N_("Amount must be a number of credits, e.g. \"12.50\"."),
+    N_("Amount must be sent as a string or an exact number, not a float."),
+)
+
+
+def http_error_message(error: HTTPException):
+    """The error's own description if a view gave one, else the reader's words for its status."""
+    from flask_babel import gettext
+
+    default = type(error).description
+    if error.description and error.description != default:
+        return gettext(error.description)
+    text = HTTP_ERROR_MESSAGES.get(error.code)
+    return gettext(text) if text else (error.description or HTTP_STATUS_CODES.get(error.code, ""))
 
 
 def http_error_as_json(error: HTTPException):
@@ -205,13 +260,32 @@ def http_error_as_json(error: HTTPException):
     data = getattr(error, "data", None)
     if isinstance(data, dict):
         errors = data.get("messages") or data.get("errors")
-    message = error.description or HTTP_STATUS_CODES.get(error.code, "")
+    from flask_babel import gettext
+
+    message = http_error_message(error)
+    values = None
     if error.code == 422 and errors:
-        message = "The request has invalid fields: " + ", ".join(_field_names(errors)) + "."
-    response = error_response(error.code, message, errors)
+        fields = _field_names(errors)
+        message = gettext("The request has invalid fields: %(fields)s.", fields=", ".join(fields))
+        values = {"fields": fields}
+        errors = _translated(errors)
+    response = error_response(error.code, message, errors, values=values)
     if error.code == 405 and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
+
+
+def _translated(errors):
+    """Marshmallow's and our field messages, in the reader's language where we have the words."""
+    from flask_babel import gettext
+
+    if isinstance(errors, dict):
+        return {key: _translated(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [_translated(value) for value in errors]
+    if isinstance(errors, str):
+        return gettext(errors)
+    return errors
 
 
 def _field_names(errors):

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, Re
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
-from .apikit import error_response, http_error_as_json
+from .apikit import clc_error_response, http_error_as_json, http_error_message
 from .db import configure_engine, end_transaction
 from .errors import ClcError, RuleViolation
 from .grammar import MAX_STORED_ID, text_problem
@@ -246,7 +246,7 @@ def register_error_handlers(app):
     @app.errorhandler(ClcError)
     def handle_rule_error(error):
         if wants_json():
-            response = error_response(error.code, error.message, error.errors)
+            response = clc_error_response(error)
         else:
             response = make_response(render_template("error.html", code=error.code, message=error.message),
                                      error.code)
@@ -258,7 +258,7 @@ def register_error_handlers(app):
     def handle_http_error(error):
         if wants_json():
             return http_error_as_json(error)
-        return render_template("error.html", code=error.code, message=error.description), error.code
+        return render_template("error.html", code=error.code, message=http_error_message(error)), error.code
 
     @app.errorhandler(Exception)
     def handle_unexpected(error):

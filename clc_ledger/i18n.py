@@ -47,13 +47,36 @@ def language_of(locale):
 
 
 def select_locale():
-    """Pages: the language chosen in the switcher, else the browser's, else English."""
+    """Pages: the language chosen in the switcher, else the browser's, else the user's
+    company's, else English. API: `Accept-Language`, else the user's company's, else English."""
     if has_request_context():
-        chosen = session.get("lang")
-        if chosen in supported_languages():
-            return chosen
-        return request.accept_languages.best_match(supported_languages()) or "en"
+        if not request.path.startswith("/api/"):
+            chosen = session.get("lang")
+            if chosen in supported_languages():
+                return chosen
+        best = request.accept_languages.best_match(supported_languages())
+        if best:
+            return best
+        return _user_language() or "en"
     return g.get("forced_locale") or "en"
+
+
+def _user_language():
+    """The language of the signed-in user's company, if any (admins have none)."""
+    if request.path.startswith("/api/"):
+        user = g.get("user")  # set by the API's bearer authentication
+    else:
+        from flask_login import current_user
+
+        user = getattr(current_user, "user", None) if current_user and current_user.is_authenticated else None
+    company_id = getattr(user, "company_id", None)
+    if company_id is None:
+        return None
+    from .accounts.models import Company
+    from .extensions import db
+
+    company = db.session.get(Company, company_id)
+    return language_of(company.locale) if company else None
 
 
 def select_timezone():

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import clock
 from .db import RetryTransaction, transactional
-from .errors import RuleViolation
+from .errors import N_, RuleViolation
 from .extensions import db
 
 MAX_KEY_LENGTH = 200
@@ -70,8 +70,9 @@ def _create_once(user_id, key, request_fingerprint, view, args, kwargs):
                                                             IdempotencyKey.key == key))
     if stored is not None:
         if stored.fingerprint != request_fingerprint:
-            raise RuleViolation("This Idempotency-Key was already used for a different request.",
-                                {HEADER: ["Already used with another request."]})
+            raise RuleViolation("idempotency_key_reused",
+                                N_("This Idempotency-Key was already used for a different request."),
+                                {HEADER: [N_("Already used with another request.")]})
         return stored.response, stored.status_code, True
     record = IdempotencyKey(user_id=user_id, key=key, fingerprint=request_fingerprint, status_code=201,
                             response={}, created_at=clock.now())

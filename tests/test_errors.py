@@ -5,7 +5,8 @@ from flask import Blueprint
 def test_unknown_api_path_is_a_json_404(client):
     response = client.get("/api/v1/nowhere")
     assert response.status_code == 404
-    assert response.get_json() == {"code": 404, "status": "Not Found", "message": response.get_json()["message"]}
+    assert response.get_json() == {"code": 404, "status": "Not Found", "message": response.get_json()["message"],
+                                   "error": "not_found"}
 
 
 def test_wrong_method_is_a_json_405_with_allow(client):
@@ -18,7 +19,8 @@ def test_wrong_method_is_a_json_405_with_allow(client):
 def test_malformed_json_is_400_and_changes_nothing(api):
     response = api.admin.post("/api/v1/companies", data="{not json", headers={"Content-Type": "application/json"})
     assert response.status_code == 400
-    assert response.get_json() == {"code": 400, "status": "Bad Request", "message": "The request body is not valid JSON."}
+    assert response.get_json() == {"code": 400, "status": "Bad Request", "message": "The request body is not valid JSON.",
+                                   "error": "malformed_json"}
 
 
 def test_json_numbers_are_read_exactly_not_as_floats(api):

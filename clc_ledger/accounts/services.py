@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, func, select
 
 from .. import clock
 from ..db import transactional, utcnow_real
-from ..errors import Conflict, NotFound, RuleViolation
+from ..errors import Conflict, Country, N_, NotFound, RuleViolation
 from ..grammar import EMAIL_MAX, text_problem
 from ..extensions import db
 from .models import ROLES, ApiToken, Company, User
@@ -51,24 +51,23 @@ def cleared_countries():
 def require_cleared_country(country):
     """R-CTY-1: refuse business in a country that is not cleared, naming it."""
     if country not in cleared_countries():
-        label = Locale("en").territories.get(country, country)
         raise RuleViolation(
-            f"Cisco Learning Credits are not available in {label} ({country}).",
-            {"country": [f"{country} is not a country of operation."]},
-        )
+            "country_not_cleared", N_("Cisco Learning Credits are not available in %(country)s."),
+            {"country": [N_("%(country)s is not a country of operation.")]}, country=Country(country))
 
 
 def _check_country_code(country):
     if country not in Locale("en").territories or not country.isalpha() or len(country) != 2:
-        raise RuleViolation(f"{country!r} is not an ISO 3166 alpha-2 country code.",
-                            {"country": ["Not an ISO 3166 alpha-2 country code."]})
+        raise RuleViolation("unknown_country", N_("%(country)s is not an ISO 3166 alpha-2 country code."),
+                            {"country": [N_("Not an ISO 3166 alpha-2 country code.")]}, country=country)
 
 
 def _check_locale(locale):
     try:
         Locale.parse(locale)
     except (UnknownLocaleError, ValueError, TypeError):
-        raise RuleViolation(f"{locale!r} is not a known locale.", {"locale": ["Unknown locale."]}) from None
+        raise RuleViolation("unknown_locale", N_("%(locale)s is not a known locale."),
+                            {"locale": [N_("Unknown locale.")]}, locale=str(locale)) from None
 
 
 _EMAIL = validate.Email()
@@ -113,17 +112,17 @@ def create_company(*, name, country, locale="en_US", captain_approval_required=F
     return company
 
 
-def visible_to(viewer, record, owner_id, message):
+def visible_to(viewer, record, owner_id, error, message, **values):
     """`record` if the viewer may see it: admins see everything, everyone else their own
     company's. Another company's record answers exactly like an absent one (R-ACC-4)."""
     if record is None or (not viewer.is_admin and owner_id != viewer.company_id):
-        raise NotFound(message)
+        raise NotFound(error, message, **values)
     return record
 
 
 def get_company(company_id, *, viewer):
     company = db.session.get(Company, company_id)
-    return visible_to(viewer, company, company and company.id, "No such company.")
+    return visible_to(viewer, company, company and company.id, "company_not_found", N_("No such company."))
 
 
 _LOCK_COMPANY = (select(Company).where(Company.id == bindparam("company_id")).with_for_update()
@@ -137,7 +136,7 @@ def lock_company(company_id):
     """
     company = db.session.execute(_LOCK_COMPANY, {"company_id": company_id}).scalar_one_or_none()
     if company is None:
-        raise NotFound("No such company.")
+        raise NotFound("company_not_found", N_("No such company."))
     return company
 
 
@@ -157,7 +156,8 @@ def lock_company_of(user_id):
 
 def _check_role(role):
     if role not in ROLES:
-        raise RuleViolation(f"Unknown role {role!r}.", {"role": [f"One of: {', '.join(ROLES)}."]})
+        raise RuleViolation("unknown_role", N_("Unknown role %(role)s."), {"role": [N_("One of: %(allowed)s.")]},
+                            role=role, allowed=", ".join(ROLES))
 
 
 @transactional
@@ -165,16 +165,19 @@ def create_user(*, username, email, password, role, company_id=None):
     _check_role(role)
     if role == "admin":
         if company_id is not None:
-            raise RuleViolation("Admins belong to no company.", {"company_id": ["Must be empty for admins."]})
+            raise RuleViolation("admin_without_company", N_("Admins belong to no company."),
+                                {"company_id": [N_("Must be empty for admins.")]})
     else:
         if company_id is None:
-            raise RuleViolation("Everyone but admins belongs to a company.", {"company_id": ["Required."]})
+            raise RuleViolation("company_required", N_("Everyone but admins belongs to a company."),
+                                {"company_id": [N_("Required.")]})
         if db.session.get(Company, company_id) is None:
-            raise RuleViolation(f"Company {company_id} does not exist.", {"company_id": ["No such company."]})
+            raise RuleViolation("unknown_company", N_("Company %(company_id)s does not exist."),
+                                {"company_id": [N_("No such company.")]}, company_id=company_id)
     username = username.strip()
     require_good_password(password, username=username, email=email)
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
-        raise Conflict(f"The username {username!r} is taken.")
+        raise Conflict("username_taken", N_("The username %(username)s is taken."), username=username)
     user = User(username=username, email=email, password_hash=hash_password(password), role=role,
                 company_id=company_id)
     db.session.add(user)
@@ -184,14 +187,14 @@ def create_user(*, username, email, password, role, company_id=None):
 
 def get_user(user_id, *, viewer):
     user = db.session.get(User, user_id)
-    return visible_to(viewer, user, user and user.company_id, "No such user.")
+    return visible_to(viewer, user, user and user.company_id, "user_not_found", N_("No such user."))
 
 
 def list_users(*, viewer, company_id=None):
     query = select(User).order_by(User.id)
     if not viewer.is_admin:
         if company_id is not None and company_id != viewer.company_id:
-            raise NotFound("No such company.")
+            raise NotFound("company_not_found", N_("No such company."))
         company_id = viewer.company_id
     if company_id is not None:
         query = query.where(User.company_id == company_id)
@@ -202,18 +205,19 @@ def list_users(*, viewer, company_id=None):
 def update_user(user_id, *, role=None, active=None, email=None):
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound("user_not_found", N_("No such user."))
     if role is not None:
         _check_role(role)
         if (role == "admin") != (user.role == "admin"):
-            raise RuleViolation("A company user cannot become an admin, nor an admin a company user.",
-                                {"role": ["Cannot move between admin and company roles."]})
+            raise RuleViolation("role_change_across",
+                                N_("A company user cannot become an admin, nor an admin a company user."),
+                                {"role": [N_("Cannot move between admin and company roles.")]})
     if user.company_id is not None:
         lock_company(user.company_id)
         loses_captaincy = user.role == "captain" and user.active and (
             (role is not None and role != "captain") or active is False)
         if loses_captaincy and _active_captains(user.company_id) <= 1:
-            raise Conflict("A company must keep at least one active captain (R-ACC-6).")
+            raise Conflict("last_captain", N_("A company must keep at least one active captain."))
     if role is not None:
         user.role = role
     if active is not None:

@@ -7,12 +7,13 @@ from .. import clock
 from ..accounts.models import User
 from ..accounts.services import lock_company, visible_to
 from ..db import transactional
-from ..errors import Conflict, Forbidden, NotFound, RuleViolation
+from ..errors import Conflict, Forbidden, N_, NotFound, RuleViolation, Word
 from ..extensions import db
 from ..ledger.debits import settle_returned_credits
 from ..ledger.entries import record_entry
 from ..ledger.models import Debit, LedgerEntry
 from ..ledger.signals import debit_reversed
+from ..notifications import case_notices
 from .models import Dispute
 
 
@@ -33,24 +34,27 @@ def reversible(debit):
 def open_dispute(debit_id, *, captain_id, reason):
     captain = db.session.get(User, captain_id)
     if captain is None or captain.role != "captain":
-        raise Forbidden("Only a team captain disputes a debit.")
+        raise Forbidden("captain_only", N_("Only a team captain disputes a debit."))
     debit = db.session.get(Debit, debit_id)
     if debit is None or debit.company_id != captain.company_id:
-        raise NotFound(f"No debit {debit_id}.")
+        raise NotFound("debit_not_found", N_("No debit %(id)s."), id=debit_id)
     if not reason or not reason.strip():
-        raise RuleViolation("Say why the charge is wrong.", {"reason": ["Required."]})
+        raise RuleViolation("reason_required", N_("Say why the charge is wrong."), {"reason": [N_("Required.")]})
     lock_company(debit.company_id)
     db.session.refresh(debit)
     if debit.status != "posted":
-        raise Conflict(f"Debit {debit.id} is {debit.status}; only a posted debit can be disputed.")
+        raise Conflict("debit_not_posted", N_("Debit %(id)s is %(status)s; only a posted debit can be disputed."),
+                       id=debit.id, status=Word(debit.status, "status"))
     if db.session.scalar(select(Dispute.id).where(Dispute.debit_id == debit.id, Dispute.status == "open")):
-        raise Conflict(f"Debit {debit.id} is already disputed; wait for that dispute to be resolved.")
+        raise Conflict("already_disputed",
+                       N_("Debit %(id)s is already disputed; wait for that dispute to be resolved."), id=debit.id)
     if sum(amount for _, amount in reversible(debit)) <= 0:
-        raise Conflict(f"Debit {debit.id} was already reversed in full.")
+        raise Conflict("already_reversed", N_("Debit %(id)s was already reversed in full."), id=debit.id)
     dispute = Dispute(debit_id=debit.id, company_id=debit.company_id, raised_by_id=captain.id,
                       reason=reason.strip(), status="open", created_at=clock.now())
     db.session.add(dispute)
     db.session.flush()
+    case_notices.dispute_opened(dispute)
     return dispute
 
 
@@ -58,16 +62,18 @@ def open_dispute(debit_id, *, captain_id, reason):
 def resolve_dispute(dispute_id, *, admin_id, outcome, note=None):
     admin = db.session.get(User, admin_id)
     if admin is None or not admin.is_admin:
-        raise Forbidden("Only the Learning Credits back office resolves disputes.")
+        raise Forbidden("admin_only", N_("Only the Learning Credits back office resolves disputes."))
     if outcome not in ("upheld", "denied"):
-        raise RuleViolation("The outcome is upheld or denied.", {"outcome": ["upheld or denied"]})
+        raise RuleViolation("unknown_outcome", N_("The outcome is upheld or denied."),
+                            {"outcome": [N_("upheld or denied")]})
     dispute = db.session.get(Dispute, dispute_id)
     if dispute is None:
-        raise NotFound(f"No dispute {dispute_id}.")
+        raise NotFound("dispute_not_found", N_("No dispute %(id)s."), id=dispute_id)
     company = lock_company(dispute.company_id)
     db.session.refresh(dispute)
     if dispute.status != "open":
-        raise Conflict(f"Dispute {dispute.id} was already {dispute.status}.")
+        raise Conflict("dispute_resolved", N_("Dispute %(id)s was already %(status)s."),
+                       id=dispute.id, status=Word(dispute.status, "status"))
     now = clock.now()
     dispute.status, dispute.resolved_by_id, dispute.resolved_at = outcome, admin.id, now
     dispute.note = (note or "").strip() or None
@@ -77,7 +83,7 @@ def resolve_dispute(dispute_id, *, admin_id, outcome, note=None):
                 continue
             record_entry(company, allocation.sales_order, "reversal", amount, actor_id=admin.id,
                          debit_id=dispute.debit_id, at=now,
-                         description=f"Dispute #{dispute.id} upheld: debit #{dispute.debit_id} reversed")
+                         note="dispute_upheld", refs={"dispute": dispute.id, "debit": dispute.debit_id})
             dispute.reversed_amount += amount
             # R-DSP-2: returned to an expired SO, they are expired at once.
             settle_returned_credits(company, allocation.sales_order, actor_id=admin.id, now=now)
@@ -88,7 +94,7 @@ def resolve_dispute(dispute_id, *, admin_id, outcome, note=None):
 
 def get_dispute(dispute_id, *, viewer):
     dispute = db.session.get(Dispute, dispute_id)
-    return visible_to(viewer, dispute, dispute and dispute.company_id, f"No dispute {dispute_id}.")
+    return visible_to(viewer, dispute, dispute and dispute.company_id, "dispute_not_found", N_("No dispute %(id)s."), id=dispute_id)
 
 
 def list_disputes(*, viewer, status=None, debit_id=None):
@@ -108,6 +114,7 @@ def _notify(dispute):
     from ..ledger.sales_orders import company_available
     from ..notifications import outbox
 
+    case_notices.dispute_resolved(dispute)
     if not dispute.raised_by.active:
         return
     company = db.session.get(Company, dispute.company_id)

@@ -8,7 +8,7 @@ in `failed` (R-JOB-2): its run is recorded `partial`, and the next run does them
 """
 from importlib import import_module
 
-from ..errors import NotFound
+from ..errors import N_, NotFound
 
 # Resolved lazily so that features register jobs without import cycles.
 JOBS = {
@@ -24,7 +24,7 @@ JOBS = {
 
 def job_function(name):
     if name not in JOBS:
-        raise NotFound(f"No job named {name!r}. Jobs: {', '.join(JOBS)}.")
+        raise NotFound("job_not_found", N_("No job named %(name)s. Jobs: %(jobs)s."), name=name, jobs=", ".join(JOBS))
     module, _, attribute = JOBS[name].partition(":")
     return getattr(import_module(module), attribute)
 

@@ -30,7 +30,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .. import clock
 from ..db import transactional, utcnow_real
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, N_, NotFound
 from ..extensions import db
 from .models import JobLease, JobRun
 
@@ -132,11 +132,12 @@ def run_tracked(name, now=None, *, trigger="api"):
     from . import JOBS, job_function
 
     if name not in JOBS:
-        raise NotFound(f"No job named {name!r}. Jobs: {', '.join(JOBS)}.")
+        raise NotFound("job_not_found", N_("No job named %(name)s. Jobs: %(jobs)s."), name=name, jobs=", ".join(JOBS))
     holder = new_holder()
     if not acquire_lease(name, holder):
         held = lease_holder(name)
-        raise JobBusy(f"The job {name} is already running ({held[0] if held else 'elsewhere'}).")
+        raise JobBusy("job_busy", N_("The job %(name)s is already running (%(holder)s)."),
+                      name=name, holder=held[0] if held else "?")
     try:
         with LeaseKeeper(name, holder):
             as_of = now or clock.now()

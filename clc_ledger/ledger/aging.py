@@ -62,7 +62,7 @@ def _age(debit_id, now):
     if days_pending >= CANCEL_AFTER_DAYS:
         if not resolve_pending(debit, to_status="cancelled", decided_by_id=None, reason=AUTO_CANCEL_REASON, now=now):
             return None
-        release_hold(company, debit, actor_id=None, now=now, note=f"Debit #{debit.id}: {AUTO_CANCEL_REASON}")
+        release_hold(company, debit, actor_id=None, now=now, note="debit_auto_cancelled")
         _notify("debit_auto_cancelled", debit)
         return "cancelled"
     if debit.reminded_at is None and days_pending >= REMIND_AFTER_DAYS:

@@ -11,9 +11,8 @@ from .. import clock
 from ..accounts.models import User
 from ..accounts.services import lock_company, lock_company_of, require_cleared_country, visible_to
 from ..db import adopt, transactional
-from ..errors import Conflict, Forbidden, NotFound, RuleViolation
+from ..errors import Amount, Conflict, Forbidden, N_, NotFound, RuleViolation, Word
 from ..extensions import db
-from ..money import credits_str
 from .entries import record_entry
 from .expiry import expire_if_due
 from .models import ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES, Debit, DebitAllocation, SalesOrder
@@ -29,12 +28,15 @@ def check_category(category):
         return
     if category in REFUSED_CATEGORIES:
         raise RuleViolation(
-            f"{REFUSED_CATEGORIES[category]} cannot be paid with Cisco Learning Credits. Credits are for "
-            "Cisco training: courses, digital learning, exams, certification prep, bootcamps, study groups, "
-            "Cisco Live, Cisco Modeling Labs, customized offerings and the Learning Network Store.",
-            {"category": [f"{category} is not eligible for Learning Credits."]})
-    raise RuleViolation(f"Unknown category {category!r}.",
-                        {"category": ["One of: " + ", ".join(ELIGIBLE_CATEGORIES) + "."]})
+            "category_not_eligible",
+            N_("%(category)s cannot be paid with Cisco Learning Credits. Credits are for "
+               "Cisco training: courses, digital learning, exams, certification prep, bootcamps, study groups, "
+               "Cisco Live, Cisco Modeling Labs, customized offerings and the Learning Network Store."),
+            {"category": [N_("This category is not eligible for Learning Credits.")]},
+            category=Word(category, "category"))
+    raise RuleViolation("unknown_category", N_("Unknown category %(category)s."),
+                        {"category": [N_("One of: %(allowed)s.")]}, category=category,
+                        allowed=", ".join(ELIGIBLE_CATEGORIES))
 
 
 def _spendable(sales_order, now):
@@ -64,37 +66,44 @@ def _allocate(company, amount, requested, now):
     if still_needed:
         available = amount - still_needed
         raise RuleViolation(
-            f"Insufficient credits: {credits_str(amount)} CLC requested, {credits_str(available)} CLC available.",
-            {"amount": ["More than the credits available."]})
+            "insufficient_credits", N_("Insufficient credits: %(requested)s requested, %(available)s available."),
+            {"amount": [N_("More than the credits available.")]},
+            requested=Amount(amount), available=Amount(available))
     return plan
 
 
 def _explicit_split(company, amount, requested, now):
     numbers = [line["so_number"] for line in requested]
     if len(set(numbers)) != len(numbers):
-        raise RuleViolation("Each sales order may appear once in a split.", {"allocations": ["Duplicate SO."]})
+        raise RuleViolation("split_duplicate", N_("Each sales order may appear once in a split."),
+                            {"allocations": [N_("Duplicate sales order.")]})
     total = sum(line["amount"] for line in requested)
     if total != amount:
         raise RuleViolation(
-            f"The split adds up to {credits_str(total)} CLC but the debit is {credits_str(amount)} CLC.",
-            {"allocations": ["Must add up to the amount."]})
+            "split_mismatch", N_("The split adds up to %(total)s but the debit is %(amount)s."),
+            {"allocations": [N_("Must add up to the amount.")]}, total=Amount(total), amount=Amount(amount))
     found = {so.so_number: so for so in db.session.scalars(
         select(SalesOrder).where(SalesOrder.company_id == company.id, SalesOrder.so_number.in_(numbers)))}
     plan = []
     for line in sorted(requested, key=lambda line: line["so_number"]):
         sales_order = found.get(line["so_number"])
         if sales_order is None:
-            raise RuleViolation(f"Your company has no sales order {line['so_number']}.",
-                                {"allocations": [f"No sales order {line['so_number']}."]})
+            raise RuleViolation("split_unknown_sales_order", N_("Your company has no sales order %(so_number)s."),
+                                {"allocations": [N_("No sales order %(so_number)s.")]},
+                                so_number=line["so_number"])
         if not _spendable(sales_order, now):
             state = "expired" if is_past_expiry(sales_order, now) else sales_order.status
-            raise RuleViolation(f"{sales_order.so_number} is {state}; only active sales orders can be spent.",
-                                {"allocations": [f"{sales_order.so_number} is {state}."]})
+            raise RuleViolation("sales_order_not_spendable",
+                                N_("%(so_number)s is %(status)s; only active sales orders can be spent."),
+                                {"allocations": [N_("%(so_number)s is %(status)s.")]},
+                                so_number=sales_order.so_number, status=Word(state, "status"))
         if sales_order.available < line["amount"]:
             raise RuleViolation(
-                f"Insufficient credits on {sales_order.so_number}: {credits_str(line['amount'])} CLC requested, "
-                f"{credits_str(sales_order.available)} CLC available.",
-                {"allocations": [f"More than the credits available on {sales_order.so_number}."]})
+                "insufficient_credits_on_sales_order",
+                N_("Insufficient credits on %(so_number)s: %(requested)s requested, %(available)s available."),
+                {"allocations": [N_("More than the credits available on %(so_number)s.")]},
+                so_number=sales_order.so_number, requested=Amount(line["amount"]),
+                available=Amount(sales_order.available))
         plan.append((sales_order, line["amount"]))
     return plan
 
@@ -112,10 +121,11 @@ def request_debit(*, requester_id, amount, category, description, event_date=Non
                   ce_item_id=None, seats=None, attendees=None):
     requester, company = lock_company_of(requester_id)
     if requester is None or requester.role not in REQUESTER_ROLES:
-        raise Forbidden("Only members and captains request debits.")
+        raise Forbidden("requester_role", N_("Only members and captains request debits."))
     check_category(category)
     if not description or not description.strip():
-        raise RuleViolation("Say what the credits are for.", {"description": ["Required."]})
+        raise RuleViolation("description_required", N_("Say what the credits are for."),
+                            {"description": [N_("Required.")]})
     require_cleared_country(company.country)
     now = clock.now()
     plan = _allocate(company, amount, allocations, now)
@@ -140,7 +150,7 @@ def request_debit(*, requester_id, amount, category, description, event_date=Non
     kind = "hold" if pending else "debit"
     for sales_order, part in plan:
         record_entry(company, sales_order, kind, -part, actor_id=requester.id, debit_id=debit.id, at=now,
-                     description=f"Debit #{debit.id}: {debit.description}")
+                     description=debit.description, note="debit_requested", refs={"debit": debit.id})
     if ce_item_id is not None or seats is not None or attendees:
         debit_requested.send(debit, ce_item_id=ce_item_id, seats=seats, attendees=attendees or [])
     if not pending:
@@ -158,11 +168,13 @@ def _decide(debit_id, *, actor, to_status, reason=None):
     """Resolve a pending debit exactly once; returns it with the company locked."""
     debit = db.session.get(Debit, debit_id)
     if debit is None or debit.company_id != actor.company_id:
-        raise NotFound(f"No debit {debit_id}.")
+        raise NotFound("debit_not_found", N_("No debit %(id)s."), id=debit_id)
     company = lock_company(debit.company_id)
     now = clock.now()
     if not resolve_pending(debit, to_status=to_status, decided_by_id=actor.id, reason=reason, now=now):
-        raise Conflict(f"Debit {debit.id} is {debit.status}; only a pending debit can be {to_status}.")
+        raise Conflict("debit_not_pending",
+                       N_("Debit %(id)s is %(status)s; only a pending debit can be approved, rejected or cancelled."),
+                       id=debit.id, status=Word(debit.status, "status"))
     return company, debit, now
 
 
@@ -181,7 +193,7 @@ def resolve_pending(debit, *, to_status, decided_by_id, reason, now):
 def _captain(user_id):
     user = db.session.get(User, user_id)
     if user is None or user.role != "captain":
-        raise Forbidden("Only a team captain approves or rejects debits.")
+        raise Forbidden("captain_only", N_("Only a team captain approves or rejects debits."))
     return user
 
 
@@ -190,24 +202,25 @@ def approve_debit(debit_id, *, captain_id):
     captain = _captain(captain_id)
     debit = db.session.get(Debit, debit_id)
     if debit is not None and debit.company_id == captain.company_id and debit.requested_by_id == captain.id:
-        raise Forbidden("Nobody approves a debit they requested themselves (R-ACC-5).")
+        raise Forbidden("self_approval", N_("Nobody approves a debit they requested themselves."))
     company, debit, now = _decide(debit_id, actor=captain, to_status="posted")
     for allocation in debit.allocations:
-        note = f"Debit #{debit.id} approved: {debit.description}"
+        said = {"description": debit.description, "note": "debit_approved", "refs": {"debit": debit.id}}
         record_entry(company, allocation.sales_order, "release", allocation.amount, actor_id=captain.id,
-                     debit_id=debit.id, at=now, description=note)
+                     debit_id=debit.id, at=now, **said)
         record_entry(company, allocation.sales_order, "debit", -allocation.amount, actor_id=captain.id,
-                     debit_id=debit.id, at=now, description=note)
+                     debit_id=debit.id, at=now, **said)
     debit_posted.send(debit, now=now)
     _notify("debit_posted", debit)
     return debit
 
 
-def release_hold(company, debit, *, actor_id, now, note):
-    """Give a resolved-without-posting debit's credits back (R-EXP-3)."""
+def release_hold(company, debit, *, actor_id, now, note, text=""):
+    """Give a resolved-without-posting debit's credits back (R-EXP-3). `note`: one of
+    ledger.notes.NOTES; `text`: what a person wrote (a rejection's reason)."""
     for allocation in debit.allocations:
         record_entry(company, allocation.sales_order, "release", allocation.amount, actor_id=actor_id,
-                     debit_id=debit.id, at=now, description=note)
+                     debit_id=debit.id, at=now, description=text, note=note, refs={"debit": debit.id})
         settle_returned_credits(company, allocation.sales_order, actor_id=actor_id, now=now)
 
 
@@ -225,9 +238,10 @@ def settle_returned_credits(company, sales_order, *, actor_id, now):
 def reject_debit(debit_id, *, captain_id, reason):
     captain = _captain(captain_id)
     if not reason or not reason.strip():
-        raise RuleViolation("Say why the debit is rejected.", {"reason": ["Required."]})
+        raise RuleViolation("reason_required", N_("Say why the debit is rejected."), {"reason": [N_("Required.")]})
     company, debit, now = _decide(debit_id, actor=captain, to_status="rejected", reason=reason.strip())
-    release_hold(company, debit, actor_id=captain.id, now=now, note=f"Debit #{debit.id} rejected: {reason.strip()}")
+    release_hold(company, debit, actor_id=captain.id, now=now, note="debit_rejected",
+                 text=reason.strip())
     _notify("debit_rejected", debit)
     return debit
 
@@ -237,18 +251,18 @@ def cancel_debit(debit_id, *, requester_id):
     requester = db.session.get(User, requester_id)
     debit = db.session.get(Debit, debit_id)
     if debit is None or requester is None or debit.company_id != requester.company_id:
-        raise NotFound(f"No debit {debit_id}.")
+        raise NotFound("debit_not_found", N_("No debit %(id)s."), id=debit_id)
     if debit.requested_by_id != requester.id:
-        raise Forbidden("Only the person who requested a debit can cancel it.")
+        raise Forbidden("requester_only", N_("Only the person who requested a debit can cancel it."))
     company, debit, now = _decide(debit_id, actor=requester, to_status="cancelled")
-    release_hold(company, debit, actor_id=requester.id, now=now, note=f"Debit #{debit.id} cancelled")
+    release_hold(company, debit, actor_id=requester.id, now=now, note="debit_cancelled")
     _notify("debit_cancelled", debit)
     return debit
 
 
 def get_debit(debit_id, *, viewer):
     debit = db.session.get(Debit, debit_id)
-    return visible_to(viewer, debit, debit and debit.company_id, f"No debit {debit_id}.")
+    return visible_to(viewer, debit, debit and debit.company_id, "debit_not_found", N_("No debit %(id)s."), id=debit_id)
 
 
 def list_debits(*, viewer, status=None, company_id=None, limit=500, before_id=None, after_id=None,

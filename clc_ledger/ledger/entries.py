@@ -9,7 +9,7 @@ from .. import clock
 from ..accounts.models import Company
 from ..extensions import db
 from .anchors import move_anchor
-from .models import BALANCE_KINDS, HOLD_KINDS, LedgerEntry, SalesOrder, chain_hash
+from .models import BALANCE_KINDS, HOLD_KINDS, LedgerEntry, SalesOrder, chain_hash, note_content
 
 # Written as three plain statements rather than through the unit of work: this is every
 # debit's hot path, and a flush costs several times the statements it sends.
@@ -49,12 +49,15 @@ def open_effective_time(company_id, effective_at, recorded_at):
     return max(effective_at, _month_start(year, month)), original
 
 
-def record_entry(company, sales_order, kind, amount, *, actor_id=None, debit_id=None, description="", at=None):
+def record_entry(company, sales_order, kind, amount, *, actor_id=None, debit_id=None, description="", at=None,
+                 note=None, refs=None):
     """Append an entry. The caller holds the company lock (accounts.services.lock_company).
 
     `at` is its effective time (R-LED-3; default: now, the moment of the decision); it is
     recorded at the clock's now. An `at` inside a month already stated moves to the next
-    open month (open_effective_time). `company` and `sales_order` are the session's
+    open month (open_effective_time). `note` (one of ledger.notes.NOTES) and `refs` (plain
+    JSON values it names) say what happened, worded when shown; `description` is only what a
+    person wrote, if anything. `company` and `sales_order` are the session's
     objects: they are updated to what was written, as committed values, so the session has
     nothing left to flush for them."""
     amount = int(amount)
@@ -79,9 +82,10 @@ def record_entry(company, sales_order, kind, amount, *, actor_id=None, debit_id=
                "amount": amount, "debit_id": debit_id, "description": description, "actor_id": actor_id}
     digest = chain_hash(company.ledger_head, {
         **content, "effective_at": effective_at.isoformat(timespec="microseconds"),
-        "recorded_at": recorded_at.isoformat(timespec="microseconds")})
+        "recorded_at": recorded_at.isoformat(timespec="microseconds"), **note_content(note, refs)})
     connection = db.session.connection()  # Core statements: the session's layer adds nothing here
-    connection.execute(_INSERT_ENTRY, {**content, "prev_hash": company.ledger_head, "hash": digest})
+    connection.execute(_INSERT_ENTRY, {**content, "note": note, "refs": refs if note else None,
+                                       "prev_hash": company.ledger_head, "hash": digest})
     connection.execute(_UPDATE_SALES_ORDER, {"so_id": sales_order.id, "new_balance": balance, "new_held": held})
     connection.execute(_UPDATE_HEAD, {"company_id_": company.id, "head": digest})
     move_anchor(connection, company.id, company.ledger_head, digest)

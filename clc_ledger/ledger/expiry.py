@@ -31,7 +31,7 @@ def expire_if_due(company, sales_order, now, *, actor_id=None):
     if amount > 0:
         record_entry(company, sales_order, "expiry", -amount, actor_id=actor_id,
                      at=expiry_effective_at(sales_order, now),
-                     description=f"Credits of {sales_order.so_number} expired on {sales_order.expires_on.isoformat()}")
+                     note="expired", refs={"so": sales_order.so_number, "on": sales_order.expires_on.isoformat()})
     return amount
 
 

@@ -100,6 +100,10 @@ class LedgerEntry(db.Model):
     # Room for a debit's description (R-TXT-2: 500) or a rejection's reason (1,000) and the
     # words around it: never cut.
     description = db.Column(db.String(2000), nullable=False, default="")
+    # What happened and what it names, worded when shown (ledger/notes.py, R-TXT-1); NULL on
+    # entries written before notes, whose `description` holds an English sentence instead.
+    note = db.Column(db.String(32), nullable=True)
+    refs = db.Column(db.JSON, nullable=True)
     actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
     prev_hash = db.Column(db.String(64), nullable=True)
     hash = db.Column(db.String(64), nullable=False, unique=True)
@@ -119,10 +123,17 @@ class LedgerEntry(db.Model):
             "debit_id": self.debit_id,
             "description": self.description,
             "actor_id": self.actor_id,
+            **note_content(self.note, self.refs),
         }
 
     def compute_hash(self):
         return chain_hash(self.prev_hash, self.content())
+
+
+def note_content(note, refs):
+    """The note's part of the hashed content: nothing for entries from before notes, so
+    their hashes stay what they were."""
+    return {} if note is None else {"note": note, "refs": refs or {}}
 
 
 def chain_hash(prev_hash, content):

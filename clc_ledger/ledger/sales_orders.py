@@ -8,7 +8,7 @@ from .. import clock
 from ..accounts.models import Company
 from ..accounts.services import lock_company, require_cleared_country, visible_to
 from ..db import transactional
-from ..errors import Conflict, NotFound, RuleViolation
+from ..errors import Conflict, N_, NotFound, RuleViolation, Word
 from ..extensions import db
 from .entries import record_entry
 from .models import LedgerEntry, SalesOrder
@@ -21,11 +21,12 @@ AVAILABLE_AFTER_BUSINESS_DAYS = 7  # R-SO-2
 def book_sales_order(*, so_number, company_id, credits, booked_on, actor_id=None):
     company = db.session.get(Company, company_id)
     if company is None:
-        raise RuleViolation(f"Company {company_id} does not exist.", {"company_id": ["No such company."]})
+        raise RuleViolation("unknown_company", N_("Company %(company_id)s does not exist."),
+                            {"company_id": [N_("No such company.")]}, company_id=company_id)
     require_cleared_country(company.country)
     so_number = so_number.strip()
     if db.session.scalar(select(SalesOrder.id).where(SalesOrder.so_number == so_number)):
-        raise Conflict(f"Sales order {so_number} already exists.")
+        raise Conflict("sales_order_exists", N_("Sales order %(so_number)s already exists."), so_number=so_number)
     sales_order = SalesOrder(so_number=so_number, company_id=company.id, credits=credits, booked_on=booked_on,
                              status="booked", balance=0, held=0)
     db.session.add(sales_order)
@@ -36,7 +37,7 @@ def book_sales_order(*, so_number, company_id, credits, booked_on, actor_id=None
 def _locked_sales_order(so_number):
     sales_order = db.session.scalar(select(SalesOrder).where(SalesOrder.so_number == so_number))
     if sales_order is None:
-        raise NotFound(f"No sales order {so_number}.")
+        raise NotFound("sales_order_not_found", N_("No sales order %(so_number)s."), so_number=so_number)
     company = lock_company(sales_order.company_id)
     db.session.refresh(sales_order)
     return company, sales_order
@@ -46,10 +47,12 @@ def _locked_sales_order(so_number):
 def invoice_sales_order(so_number, *, invoice_date: date):
     _company, sales_order = _locked_sales_order(so_number)
     if sales_order.status != "booked":
-        raise Conflict(f"{so_number} is {sales_order.status}; only a booked sales order can be invoiced.")
+        raise Conflict("sales_order_not_booked",
+                       N_("%(so_number)s is %(status)s; only a booked sales order can be invoiced."),
+                       so_number=so_number, status=Word(sales_order.status, "status"))
     if invoice_date < sales_order.booked_on:
-        raise RuleViolation("The invoice date cannot be before the booking date.",
-                            {"invoice_date": [f"On or after {sales_order.booked_on.isoformat()}."]})
+        raise RuleViolation("invoice_before_booking", N_("The invoice date cannot be before the booking date."),
+                            {"invoice_date": [N_("On or after %(booked_on)s.")]}, booked_on=sales_order.booked_on)
     sales_order.invoice_date = invoice_date
     sales_order.expires_on = invoice_date + timedelta(days=EXPIRY_DAYS)
     sales_order.status = "invoiced"
@@ -60,14 +63,17 @@ def invoice_sales_order(so_number, *, invoice_date: date):
 def activate_sales_order(so_number, *, actor_id=None):
     company, sales_order = _locked_sales_order(so_number)
     if sales_order.status != "invoiced":
-        raise Conflict(f"{so_number} is {sales_order.status}; only an invoiced sales order can be activated.")
+        raise Conflict("sales_order_not_invoiced",
+                       N_("%(so_number)s is %(status)s; only an invoiced sales order can be activated."),
+                       so_number=so_number, status=Word(sales_order.status, "status"))
     require_cleared_country(company.country)
     if clock.now() >= clock.expiry_instant(sales_order.expires_on):
-        raise RuleViolation(f"{so_number} expired on {sales_order.expires_on.isoformat()}; it cannot be activated.")
+        raise RuleViolation("sales_order_expired", N_("%(so_number)s expired on %(expires_on)s; it cannot be activated."),
+                            so_number=so_number, expires_on=sales_order.expires_on)
     sales_order.status = "active"
     sales_order.activated_at = clock.now()
     record_entry(company, sales_order, "activation", sales_order.credits, actor_id=actor_id,
-                 description=f"Credits of {so_number} activated")
+                 note="activated", refs={"so": so_number})
     return sales_order
 
 
@@ -119,7 +125,8 @@ def view_of(sales_order, *, now=None, today=None):
 def get_sales_order(so_number, *, viewer):
     sales_order = db.session.scalar(select(SalesOrder).where(SalesOrder.so_number == so_number))
     return view_of(visible_to(viewer, sales_order, sales_order and sales_order.company_id,
-                              f"No sales order {so_number}."))
+                              "sales_order_not_found", N_("No sales order %(so_number)s."),
+                              so_number=so_number))
 
 
 def company_sales_orders(company_id, *, now=None):

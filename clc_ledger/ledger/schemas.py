@@ -64,7 +64,29 @@ class LedgerEntryOut(Schema):
     so_number = fields.Function(lambda entry: entry.sales_order.so_number)
     amount = Credits()
     debit_id = fields.Integer(allow_none=True)
-    description = fields.String()
+    description = fields.Function(
+        lambda entry: _worded(entry),
+        metadata={"description": "What happened, in the reader's language (Accept-Language)."})
+    note = fields.Function(lambda entry: _note(entry)[0], metadata={
+        "description": "What happened, as a stable code (e.g. debit_approved); with `refs`, for clients "
+                       "that word it themselves."})
+    refs = fields.Function(lambda entry: _note(entry)[1])
+    text = fields.Function(lambda entry: _note(entry)[2], metadata={
+        "description": "What a person wrote, as written (a debit's description, a rejection's reason)."})
+
+
+def _note(entry):
+    from .notes import parse_legacy
+
+    if entry.note is not None:
+        return entry.note, entry.refs or {}, entry.description
+    return parse_legacy(entry.description)
+
+
+def _worded(entry):
+    from .notes import ReaderFormat, word
+
+    return word(entry.note, entry.refs, entry.description, ReaderFormat())
 
 
 class LedgerOut(Schema):

@@ -58,7 +58,9 @@ def mail_environment():
             keep_trailing_newline=True,
         )
         environment.globals.update(_m=_m, _mn=_mn)
-        environment.filters.update(clc=_clc, usd=_usd, date=_date, datetime=_datetime)
+        from ..ledger.notes import category_word
+
+        environment.filters.update(clc=_clc, usd=_usd, date=_date, datetime=_datetime, category=category_word)
         current_app.extensions[_ENVIRONMENT_KEY] = environment
     return environment
 

@@ -36,13 +36,13 @@ from .. import clock
 from ..accounts.models import User
 from ..accounts.services import lock_company, visible_to
 from ..db import transactional
-from ..errors import Conflict, NotFound, RuleViolation
+from ..errors import Amount, Conflict, N_, NotFound, RuleViolation, Word, Words
 from ..extensions import db
 from ..ledger.entries import record_entry
 from ..ledger.expiry import expire_if_due
 from ..ledger.models import ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES, LedgerEntry, SalesOrder
 from ..ledger.sales_orders import is_past_expiry
-from ..money import credits_str
+from ..notifications import case_notices
 from . import rules
 from .models import REISSUE_STATUSES, ReissuePlanLine, ReissueRequest
 
@@ -79,7 +79,7 @@ def reissuable_amount(sales_order, now):
 def _visible_request(request_id, viewer):
     request = db.session.get(ReissueRequest, request_id)
     return visible_to(viewer, request, request and request.sales_order.company_id,
-                      f"No reissue request {request_id}.")
+                      "reissue_request_not_found", N_("No reissue request %(id)s."), id=request_id)
 
 
 def get_reissue_request(request_id, *, viewer):
@@ -90,7 +90,9 @@ def get_reissue_request(request_id, *, viewer):
 def list_reissue_requests(*, viewer, status=None):
     """Admins: all requests; company people: their company's. Newest first."""
     if status is not None and status not in REISSUE_STATUSES:
-        raise RuleViolation(f"Unknown status {status!r}.", {"status": [f"One of: {', '.join(REISSUE_STATUSES)}."]})
+        raise RuleViolation("unknown_status", N_("Unknown status %(status)s."),
+                            {"status": [N_("One of: %(allowed)s.")]}, status=status,
+                            allowed=", ".join(REISSUE_STATUSES))
     query = select(ReissueRequest).join(SalesOrder, ReissueRequest.sales_order_id == SalesOrder.id) \
         .order_by(ReissueRequest.id.desc())
     if not viewer.is_admin:
@@ -106,7 +108,7 @@ def _locked_sales_order_of_company(so_number, company_id):
     """The SO, re-read under its company's lock; 404 unless it is that company's."""
     sales_order = db.session.scalar(select(SalesOrder).where(SalesOrder.so_number == so_number))
     if sales_order is None or sales_order.company_id != company_id:
-        raise NotFound(f"No sales order {so_number}.")
+        raise NotFound("sales_order_not_found", N_("No sales order %(so_number)s."), so_number=so_number)
     company = lock_company(company_id)
     db.session.refresh(sales_order)
     return company, sales_order
@@ -116,44 +118,48 @@ def _check_plan(training_plan, *, amount, today):
     """R-RSS-2: eligible categories, dates from today to 6 months ahead, credits > 0, and a
     total equal to the whole amount to be reissued. Returns the checked lines."""
     if not training_plan:
-        raise RuleViolation("The training plan needs at least one line.",
-                            {"training_plan": ["At least one line is required."]})
+        raise RuleViolation("training_plan_empty", N_("The training plan needs at least one line."),
+                            {"training_plan": [N_("At least one line is required.")]})
     last_day = add_months(today, PLAN_MONTHS)
     line_errors, refused = {}, []
     for index, line in enumerate(training_plan):
         errors = {}
         item = (line.get("item") or "").strip()
         if not item:
-            errors["item"] = ["Name the course or item."]
+            errors["item"] = [N_("Name the course or item.")]
         category = line.get("category")
         if category in REFUSED_CATEGORIES:
-            refused.append(REFUSED_CATEGORIES[category])
-            errors["category"] = [f"{REFUSED_CATEGORIES[category]} is not eligible for Learning Credits."]
+            refused.append(category)
+            errors["category"] = [N_("This category is not eligible for Learning Credits.")]
         elif category not in ELIGIBLE_CATEGORIES:
-            errors["category"] = [f"Unknown category {category!r}; one of: {', '.join(ELIGIBLE_CATEGORIES)}."]
+            errors["category"] = [N_("Unknown category; one of: %(allowed)s.")]
         planned_on = line.get("planned_on")
         if not isinstance(planned_on, date):
-            errors["planned_on"] = ["A date is required."]
+            errors["planned_on"] = [N_("A date is required.")]
         elif planned_on < today:
-            errors["planned_on"] = [f"Must not be in the past (today is {today.isoformat()})."]
+            errors["planned_on"] = [N_("Must not be in the past (today is %(today)s).")]
         elif planned_on > last_day:
-            errors["planned_on"] = [f"Must be within 6 months of the request: on or before {last_day.isoformat()}."]
+            errors["planned_on"] = [N_("Must be within 6 months of the request: on or before %(last_day)s.")]
         credits = line.get("credits")
         if not isinstance(credits, int) or isinstance(credits, bool) or credits <= 0:
-            errors["credits"] = ["Must be greater than zero."]
+            errors["credits"] = [N_("Must be greater than zero.")]
         if errors:
             line_errors[str(index)] = errors
+    values = {"today": today, "last_day": last_day, "allowed": ", ".join(ELIGIBLE_CATEGORIES)}
     if line_errors:
-        message = "The training plan has invalid lines."
         if refused:
-            message = f"The training plan has ineligible categories: {', '.join(refused)}."
-        raise RuleViolation(message, {"training_plan": line_errors})
+            raise RuleViolation("training_plan_ineligible",
+                                N_("The training plan has ineligible categories: %(categories)s."),
+                                {"training_plan": line_errors}, categories=Words(refused, "category"), **values)
+        raise RuleViolation("training_plan_invalid", N_("The training plan has invalid lines."),
+                            {"training_plan": line_errors}, **values)
     total = sum(line["credits"] for line in training_plan)
     if total != amount:
         raise RuleViolation(
-            f"The training plan totals {credits_str(total)} credits; it must cover exactly the "
-            f"{credits_str(amount)} credits to be reissued.",
-            {"training_plan": [f"Lines must total {credits_str(amount)} credits (they total {credits_str(total)})."]})
+            "training_plan_total",
+            N_("The training plan totals %(total)s; it must cover exactly the %(amount)s to be reissued."),
+            {"training_plan": [N_("Lines must total %(amount)s (they total %(total)s).")]},
+            total=Amount(total), amount=Amount(amount))
     return training_plan
 
 
@@ -165,34 +171,40 @@ def request_reissue(so_number, *, captain_id, justification, training_plan):
     """
     captain = db.session.get(User, captain_id)
     if captain is None or captain.company_id is None:
-        raise NotFound(f"No sales order {so_number}.")
+        raise NotFound("sales_order_not_found", N_("No sales order %(so_number)s."), so_number=so_number)
     company, sales_order = _locked_sales_order_of_company(so_number, captain.company_id)
     now = clock.now()
     today = now.astimezone(clock.zone()).date()
 
     if sales_order.reissue_of_id is not None:
-        raise RuleViolation(f"{so_number} is itself a reissue; a reissued block can never be reissued again.",
-                            {"so_number": ["A reissue sales order cannot be reissued."]})
+        raise RuleViolation("reissue_of_reissue",
+                            N_("%(so_number)s is itself a reissue; a reissued block can never be reissued again."),
+                            {"so_number": [N_("A reissue sales order cannot be reissued.")]}, so_number=so_number)
     if rules.has_blocking_request(sales_order.id):
-        raise Conflict(f"{so_number} already has a reissue request under review or approved; "
-                       "an SO is reissued once.")
+        raise Conflict("reissue_already_requested",
+                       N_("%(so_number)s already has a reissue request under review or approved; "
+                          "a sales order is reissued once."), so_number=so_number)
     if sales_order.status not in rules.REQUESTABLE_SO_STATUSES:
-        raise RuleViolation(f"{so_number} is {sales_order.status}; only active or expired credits can be reissued.",
-                            {"so_number": [f"The sales order is {sales_order.status}."]})
+        raise RuleViolation("reissue_so_status",
+                            N_("%(so_number)s is %(status)s; only active or expired credits can be reissued."),
+                            {"so_number": [N_("The sales order is %(status)s.")]},
+                            so_number=so_number, status=Word(sales_order.status, "status"))
     first, last = rules.reissue_window(sales_order)
     if not first <= today <= last:
         raise RuleViolation(
-            f"A reissue of {so_number} may be requested from {first.isoformat()} to {last.isoformat()} "
-            f"(60 days either side of its expiry on {sales_order.expires_on.isoformat()}).",
-            {"so_number": [f"Outside the reissue window {first.isoformat()} to {last.isoformat()}."]})
+            "reissue_window",
+            N_("A reissue of %(so_number)s may be requested from %(first)s to %(last)s "
+               "(60 days either side of its expiry on %(expires_on)s)."),
+            {"so_number": [N_("Outside the reissue window %(first)s to %(last)s.")]},
+            so_number=so_number, first=first, last=last, expires_on=sales_order.expires_on)
 
     # Past the expiry instant but the job has not written it yet: write it now (R-EXP-1),
     # so that the amount that expired is in the ledger.
     expire_if_due(company, sales_order, now)
     amount = reissuable_amount(sales_order, now)
     if amount <= 0:
-        raise RuleViolation(f"{so_number} has no credits to reissue.",
-                            {"so_number": ["Nothing to reissue: the balance is zero."]})
+        raise RuleViolation("nothing_to_reissue", N_("%(so_number)s has no credits to reissue."),
+                            {"so_number": [N_("Nothing to reissue: the balance is zero.")]}, so_number=so_number)
     lines = _check_plan(training_plan, amount=amount, today=today)
 
     request = ReissueRequest(sales_order_id=sales_order.id, requested_by_id=captain.id,
@@ -204,6 +216,7 @@ def request_reissue(so_number, *, captain_id, justification, training_plan):
         db.session.add(ReissuePlanLine(request_id=request.id, item=line["item"].strip(), category=line["category"],
                                        planned_on=line["planned_on"], credits=line["credits"]))
     db.session.flush()
+    case_notices.reissue_submitted(request, sales_order)
     return request
 
 
@@ -212,11 +225,13 @@ def request_reissue(so_number, *, captain_id, justification, training_plan):
 def _locked_submitted_request(request_id):
     request = db.session.get(ReissueRequest, request_id)
     if request is None:
-        raise NotFound(f"No reissue request {request_id}.")
+        raise NotFound("reissue_request_not_found", N_("No reissue request %(id)s."), id=request_id)
     company = lock_company(request.sales_order.company_id)
     db.session.refresh(request)
     if request.status != "submitted":
-        raise Conflict(f"Reissue request {request_id} is {request.status}; only a submitted request can be reviewed.")
+        raise Conflict("reissue_request_not_submitted",
+                       N_("Reissue request %(id)s is %(status)s; only a submitted request can be reviewed."),
+                       id=request_id, status=Word(request.status, "status"))
     sales_order = db.session.get(SalesOrder, request.sales_order_id)
     db.session.refresh(sales_order)
     return company, request, sales_order
@@ -243,8 +258,9 @@ def approve_reissue(request_id, *, admin_id):
     after_expiry = is_past_expiry(original, now)
     amount = reissuable_amount(original, now)
     if amount <= 0:
-        raise RuleViolation(f"{original.so_number} has no credits left to reissue; reject the request instead.",
-                            {"amount": ["Nothing to reissue."]})
+        raise RuleViolation("nothing_left_to_reissue",
+                            N_("%(so_number)s has no credits left to reissue; reject the request instead."),
+                            {"amount": [N_("Nothing to reissue.")]}, so_number=original.so_number)
 
     new_so = SalesOrder(so_number=_reissue_so_number(original), company_id=company.id, credits=amount,
                         status="active", booked_on=today, invoice_date=today,
@@ -253,14 +269,13 @@ def approve_reissue(request_id, *, admin_id):
     db.session.add(new_so)
     db.session.flush()
 
-    what = f"reissue request {request.id}"
     if after_expiry:
-        record_entry(company, original, "expiry", amount, actor_id=admin_id, at=now,
-                     description=f"Expiry of {credits_str(amount)} undone: reissued as {new_so.so_number} ({what})")
-    record_entry(company, original, "reissue_out", -amount, actor_id=admin_id, at=now,
-                 description=f"Reissued to {new_so.so_number} ({what})")
-    record_entry(company, new_so, "reissue_in", amount, actor_id=admin_id, at=now,
-                 description=f"Reissue of {original.so_number} ({what})")
+        record_entry(company, original, "expiry", amount, actor_id=admin_id, at=now, note="expiry_undone",
+                     refs={"amount": amount, "to_so": new_so.so_number, "request": request.id})
+    record_entry(company, original, "reissue_out", -amount, actor_id=admin_id, at=now, note="reissued_to",
+                 refs={"to_so": new_so.so_number, "request": request.id})
+    record_entry(company, new_so, "reissue_in", amount, actor_id=admin_id, at=now, note="reissued_from",
+                 refs={"from_so": original.so_number, "request": request.id})
     original.status = "closed"
 
     request.status = "approved"
@@ -268,6 +283,7 @@ def approve_reissue(request_id, *, admin_id):
     request.reviewed_at = now
     request.new_sales_order_id = new_so.id
     db.session.flush()
+    case_notices.reissue_decided(request, original)
     return request
 
 
@@ -276,12 +292,14 @@ def reject_reissue(request_id, *, admin_id, reason):
     """An admin rejects, with a reason (R-RSS-3). One new request is then allowed in the window."""
     reason = (reason or "").strip()
     if not reason:
-        raise RuleViolation("A rejection needs a reason.", {"reason": ["Required."]})
+        raise RuleViolation("reason_required", N_("A rejection needs a reason."), {"reason": [N_("Required.")]})
     _company, request, _original = _locked_submitted_request(request_id)
     request.status = "rejected"
     request.reason = reason
     request.reviewed_by_id = admin_id
     request.reviewed_at = clock.now()
+    db.session.flush()
+    case_notices.reissue_decided(request, _original)
     return request
 
 
@@ -304,8 +322,8 @@ def forward_released_credits(company, sales_order, *, actor_id=None, now=None):
     now = now or clock.now()
     amount = sales_order.available
     record_entry(company, sales_order, "reissue_out", -amount, actor_id=actor_id, at=now,
-                 description=f"Released credits follow the reissue to {target.so_number}")
+                 note="released_forwarded_to", refs={"to_so": target.so_number})
     record_entry(company, target, "reissue_in", amount, actor_id=actor_id, at=now,
-                 description=f"Released credits of {sales_order.so_number}, reissued")
+                 note="released_forwarded_from", refs={"from_so": sales_order.so_number})
     expire_if_due(company, target, now, actor_id=actor_id)
     return amount

@@ -17,7 +17,7 @@ def _statement(company_id, period):
 
 
 def _file(body, mimetype, filename):
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -55,4 +55,4 @@ class StatementCsv(MethodView):
     def get(self, company_id, period):
         """One month's movements as CSV: date, type, SO, description, amount, running balance."""
         statement = _statement(company_id, period)
-        return _file(render.render_csv(statement), "text/csv", render.attachment_names(statement)[1])
+        return _file(render.render_csv(statement), render.CSV_MIMETYPE, render.attachment_names(statement)[1])

@@ -35,7 +35,7 @@ from sqlalchemy import and_, bindparam, case, func, select
 from .. import clock
 from ..accounts.models import Company, User
 from ..db import transactional
-from ..errors import NotFound, RuleViolation
+from ..errors import N_, NotFound, RuleViolation
 from ..extensions import db
 from ..ledger.models import BALANCE_KINDS, HOLD_KINDS, LedgerEntry, SalesOrder
 from ..notifications import outbox
@@ -107,7 +107,7 @@ _COMPANIES = bindparam("company_ids", expanding=True)
 _MONTH_ENTRIES = (
     select(LedgerEntry.company_id, LedgerEntry.id, LedgerEntry.effective_at.label("at"), LedgerEntry.kind,
            SalesOrder.so_number, LedgerEntry.description, LedgerEntry.debit_id, LedgerEntry.amount,
-           LedgerEntry.deferred_from)
+           LedgerEntry.deferred_from, LedgerEntry.note, LedgerEntry.refs)
     .join(SalesOrder, SalesOrder.id == LedgerEntry.sales_order_id)
     .where(LedgerEntry.company_id.in_(_COMPANIES), LedgerEntry.effective_at >= bindparam("start"),
            LedgerEntry.effective_at < bindparam("end"))
@@ -179,6 +179,8 @@ def _snapshot(company, period, month_entries, sums, sales_orders):
             "kind": entry.kind,
             "so_number": entry.so_number,
             "description": entry.description,
+            "note": entry.note,  # worded when shown, with refs (ledger/notes.py)
+            "refs": entry.refs,
             "debit_id": entry.debit_id,
             "amount": int(entry.amount),
         }
@@ -247,12 +249,13 @@ def _issue(company_id, period, *, now, send):
     Runs inside the caller's transaction."""
     try:
         parse_period(period)
-    except ValueError as error:
-        raise RuleViolation(str(error), {"period": ["Use YYYY-MM."]}) from None
+    except ValueError:
+        raise RuleViolation("bad_period", N_("%(period)s is not a period of the form YYYY-MM."),
+                            {"period": [N_("Use YYYY-MM.")]}, period=period) from None
     company, existing = db.session.execute(
         _COMPANY_AND_STATEMENT, {"company_id": company_id, "period": period}).first() or (None, None)
     if company is None:
-        raise NotFound("No such company.")
+        raise NotFound("company_not_found", N_("No such company."))
     if existing is not None:
         return existing, False
     statement = _store(company, period, build_snapshot(company, period), now=now)
@@ -267,7 +270,9 @@ def _store(company, period, snapshot, *, now):
     one when it is flushed."""
     content, opening, closing, start, end = snapshot
     if end > now:
-        raise RuleViolation(f"The period {period} has not ended yet; its statement is issued after it ends.")
+        raise RuleViolation("period_not_ended",
+                            N_("The period %(period)s has not ended yet; its statement is issued after it ends."),
+                            period=period)
     statement = Statement(company_id=company.id, period=period, period_start=start, period_end=end,
                           opening_balance=opening, closing_balance=closing, generated_at=now, content=content)
     db.session.add(statement)
@@ -411,10 +416,10 @@ def get_statement(company, period):
     try:
         parse_period(period)
     except ValueError:
-        raise NotFound(f"No statement for {period}.") from None
+        raise NotFound("statement_not_found", N_("No statement for %(period)s."), period=period) from None
     statement = _existing(company.id, period)
     if statement is None:
-        raise NotFound(f"No statement for {period}.")
+        raise NotFound("statement_not_found", N_("No statement for %(period)s."), period=period)
     return statement
 
 

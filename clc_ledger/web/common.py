@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 
-from ..errors import ClcError, Forbidden
+from ..errors import ClcError, Forbidden, N_
 from ..money import format_clc, format_usd
 
 bp = Blueprint("web", __name__, template_folder="templates")
@@ -26,7 +26,7 @@ def roles_required(*allowed):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if viewer().role not in allowed:
-                raise Forbidden("This page is not available to your role.")
+                raise Forbidden("wrong_role", N_("This page is not available to your role."))
             return view(*args, **kwargs)
 
         return wrapper

@@ -7,6 +7,7 @@ from ..ledger import debits as debit_service
 from ..ledger.sales_orders import company_balance
 from ..reissues.rules import blocked_sales_orders, can_request_reissue, reissue_window
 from ..reissues.services import expired_amount
+from ..statements.services import list_statements
 from . import charts, deadlines
 from .common import bp, viewer
 
@@ -64,7 +65,8 @@ def home():
                            warnings=[row for row in rows if row["expiring_soon"]],
                            expired_open=[row for row in rows if row["expired_amount"] > 0],
                            months=months, today=today, pending=pending, only_captain=only_captain,
-                           zone=deadlines.zone_name())
+                           zone=deadlines.zone_name(),
+                           latest_statement=next(iter(list_statements(company)), None))
 
 
 @bp.get("/charts/expiring.svg")

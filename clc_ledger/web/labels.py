@@ -49,6 +49,18 @@ JOB_LABELS = {
     **learning_job_labels(),
 }
 
+REFUSED_CATEGORY_LABELS = {
+    "learning_partner": _l("Payment to a Learning Partner directly"),
+    "equipment": _l("Cisco equipment"),
+    "services": _l("Cisco services"),
+    "cisco_press_books": _l("Cisco Press books"),
+    "class_materials": _l("Class materials"),
+    "travel": _l("Travel"),
+    "lodging": _l("Lodging"),
+}
+
+ALL_CATEGORY_LABELS = {**CATEGORY_LABELS, **REFUSED_CATEGORY_LABELS}
+
 ROLE_LABELS = {"member": _l("Member"), "observer": _l("Observer"), "captain": _l("Captain"), "admin": _l("Admin")}
 
 
@@ -57,7 +69,7 @@ def status_label(status):
 
 
 def category_label(category):
-    return CATEGORY_LABELS.get(category, category)
+    return ALL_CATEGORY_LABELS.get(category, category)
 
 
 def role_label(role):

@@ -4,11 +4,11 @@ from flask import Response, render_template
 
 from ..accounts.services import get_company
 from ..statements import render, services
-from .common import bp, roles_required, viewer
+from .common import bp, locale_name, roles_required, viewer
 
 
 def _file(body, mimetype, filename):
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -32,6 +32,15 @@ def admin_statement_list(company_id):
     return render_template("web/statements.html", company=company, statements=services.list_statements(company))
 
 
+@bp.get("/companies/<int:company_id>/statements/<string(length=7):period>")
+def statement_page(company_id, period):
+    """One month's statement on screen, in the reader's language: the numbers of its PDF."""
+    company = _company(company_id)
+    statement = services.get_statement(company, period)
+    return render_template("web/statement.html", company=company, statement=statement,
+                           body=render.render_fragment(statement, locale_name()))
+
+
 @bp.get("/companies/<int:company_id>/statements/<string(length=7):period>.pdf")
 def statement_pdf(company_id, period):
     statement = services.get_statement(_company(company_id), period)
@@ -41,4 +50,4 @@ def statement_pdf(company_id, period):
 @bp.get("/companies/<int:company_id>/statements/<string(length=7):period>.csv")
 def statement_csv(company_id, period):
     statement = services.get_statement(_company(company_id), period)
-    return _file(render.render_csv(statement), "text/csv", render.attachment_names(statement)[1])
+    return _file(render.render_csv(statement), render.CSV_MIMETYPE, render.attachment_names(statement)[1])

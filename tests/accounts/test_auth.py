@@ -37,7 +37,8 @@ def test_missing_garbage_and_revoked_tokens_are_401(api):
     assert carla.delete("/api/v1/auth/tokens").status_code == 204
     revoked = carla.get("/api/v1/me")
     assert revoked.status_code == 401
-    assert revoked.get_json() == {"code": 401, "status": "Unauthorized", "message": "A valid bearer token is required."}
+    assert revoked.get_json() == {"code": 401, "status": "Unauthorized", "message": "A valid bearer token is required.",
+                                   "error": "unauthorized"}
 
 
 def test_an_expired_token_is_401(api):

@@ -147,7 +147,7 @@ def test_the_captain_who_disputed_hears_the_outcome(api, posted, smtp):
     opened = dispute(acme["carla"], charge["id"]).get_json()
     api.admin.post(f"/api/v1/disputes/{opened['id']}/resolve", json={"outcome": "upheld", "note": "Refunded"})
     api.admin.post("/api/v1/jobs/deliver-outbox/run")
-    [message] = [m for m in smtp.messages if "carla@example.com" in m["To"] and "dispute" in m["Subject"]]
+    [message] = [m for m in smtp.messages if "carla@example.com" in m["To"] and "Your dispute" in m["Subject"]]
     assert message["Subject"] == f"Your dispute of debit #{charge['id']} was upheld"
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "6.00 CLC ($600.00)" in text and "Note: Refunded" in text

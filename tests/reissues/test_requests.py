@@ -25,7 +25,10 @@ def test_R_RSS_1_the_window_is_60_days_either_side_of_expiry_inclusive(api, acme
         assert isinstance(body["id"], int)
     else:
         assert row_counts() == before
-        assert "2026-11-11" in response.get_json()["message"] and "2027-03-11" in response.get_json()["message"]
+        body = response.get_json()
+        assert body["error"] == "reissue_window"
+        assert (body["values"]["first"], body["values"]["last"]) == ("2026-11-11", "2027-03-11")
+        assert "Nov 11, 2026" in body["message"] and "Mar 11, 2027" in body["message"]
 
 
 def test_R_RSS_1_the_window_is_counted_in_the_program_time_zone(api, acme):

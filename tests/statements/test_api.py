@@ -56,10 +56,10 @@ def test_the_statement_as_pdf_and_csv_files(issued):
 
     response = issued.member.get(f"/api/v1/companies/{issued.id}/statements/2026-03.csv")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == f'attachment; filename="clc-statement-{issued.id}-2026-03.csv"'
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert sum(Decimal(row["amount"]) for row in rows) == Decimal("107.24") - Decimal("87.50")
+    assert sum(Decimal(row["Amount (CLC)"]) for row in rows) == Decimal("107.24") - Decimal("87.50")
 
 
 def test_admins_read_any_company_statements(api, issued):

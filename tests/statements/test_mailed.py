@@ -41,4 +41,4 @@ def test_the_statement_arrives_with_its_pdf_and_csv_and_only_once(api, history, 
     content = csv_part.get_content()
     content = content.decode("utf-8-sig") if isinstance(content, bytes) else content.lstrip("\ufeff")
     rows = list(csv.DictReader(io.StringIO(content)))
-    assert sum(Decimal(row["amount"]) for row in rows) == Decimal("107.24") - Decimal("87.50")
+    assert sum(Decimal(row["Amount (CLC)"]) for row in rows) == Decimal("107.24") - Decimal("87.50")

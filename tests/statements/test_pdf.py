@@ -2,13 +2,15 @@
 entries runs over several pages with the movements' header on each, nothing is lost; the
 core font when it can show every text, an embedded one (Japanese included) when it cannot."""
 import io
+import re
 from pathlib import Path
 
 import pypdf
 import pytest
 from fpdf.fonts import CORE_FONTS_CHARWIDTHS
 
-from clc_ledger.statements import render
+from clc_ledger.statements import fonts, render
+from clc_ledger.statements import pdf as pdf_module
 
 from .helpers import debit, statements_of
 
@@ -69,7 +71,7 @@ def test_a_long_description_wraps_inside_its_column_and_many_entries_run_over_pa
     # Every run is on the page, within the margins, above the bottom margin.
     for _page, text, x, y, width in runs:
         assert 10 * MM - 0.5 <= x and x + width <= 200 * MM + 0.5, text
-        assert y >= 15 * MM, text
+        assert y >= 15 * MM or re.fullmatch(r"Page \d+ of \d+", text), text  # the footer sits in the margin
 
     # The movements' header opens each page the table runs onto, above its rows.
     headers = {page: y for page, text, _x, y, _width in runs if text == "Running balance"}
@@ -82,7 +84,7 @@ def test_a_long_description_wraps_inside_its_column_and_many_entries_run_over_pa
 
     # The long description: every line inside the description column, nothing lost.
     [(_page, _text, column_x, _y, _width)] = [run for run in runs if run[1] == "Description"][:1]
-    column_right = column_x + (render.MOVEMENT_COLUMNS[3].width - 2) * MM
+    column_right = column_x + (pdf_module.MOVEMENT_COLUMNS[3].width - 2) * MM
     lines = [run for run in runs if run[2] == column_x and len(run[1]) > 3 and run[1] in LONG_DESCRIPTION]
     assert len(lines) >= 4  # the words wrap, and the long reference is broken inside
     assert all(x + width <= column_right + 0.5 for _page, _text, x, _y, width in lines)
@@ -107,7 +109,7 @@ def test_a_latin_statement_uses_the_core_font_and_embeds_none(api):
 
 
 def test_a_text_beyond_latin_1_has_a_unicode_font_embedded(api):
-    if not any(Path(regular).is_file() for regular, _bold, _index in render.LATIN_FONTS + render.CJK_FONTS):
+    if not any(Path(regular).is_file() for regular, _bold, _index in fonts.CHAIN):
         pytest.skip("no Unicode font installed")
     statement = issue_march(api, name="Sieci Łódź Sp. z o.o.", locale="pl_PL", country="PL",
                             debits=[("10.00", "Szkolenie – Kraków")])
@@ -117,7 +119,7 @@ def test_a_text_beyond_latin_1_has_a_unicode_font_embedded(api):
 
 
 def test_a_japanese_company_pdf_shows_japanese_wrapped_in_its_column(api):
-    if not any(Path(regular).is_file() for regular, _bold, _index in render.CJK_FONTS):
+    if not any(Path(regular).is_file() for regular, _bold, _index in fonts.CHAIN if "CJK" in regular):
         pytest.skip("no CJK font installed")
     description = "東京本社ネットワーク運用チームのための認定試験準備講座と演習ラボの受講料一式" * 2
     statement = issue_march(api, name="東京ネットワーク株式会社", locale="ja_JP", country="JP",

@@ -233,17 +233,17 @@ def test_the_csv_rows_sum_to_the_movements_of_the_month(api, history):
     for statement in statements_of(history.id).values():
         rows = list(csv.DictReader(io.StringIO(render.render_csv(statement).decode("utf-8-sig"))))
         assert len(rows) == len(statement.content["entries"])
-        total = sum((Decimal(row["amount"]) for row in rows), Decimal("0.00"))
+        total = sum((Decimal(row["Amount (CLC)"]) for row in rows), Decimal("0.00"))
         assert total == Decimal(statement.closing_balance - statement.opening_balance) / 100
         for row in rows:
-            assert row.keys() >= {"date", "type", "sales_order", "description", "amount", "running_balance"}
-            assert Decimal(row["amount_usd"]) == Decimal(row["amount"]) * 100
+            assert row.keys() >= {"Date", "Type", "Sales order", "Description", "Amount (CLC)", "Balance (CLC)"}
+            assert Decimal(row["Amount (USD)"]) == Decimal(row["Amount (CLC)"]) * 100
     march = statements_of(history.id)["2026-03"]
     rows = list(csv.DictReader(io.StringIO(render.render_csv(march).decode("utf-8-sig"))))
-    assert [(r["date"], r["type"], r["sales_order"], r["amount"], r["running_balance"]) for r in rows] == [
-        ("2026-03-05", "activation", history.so2, "50.00", "137.50"),
-        ("2026-03-09", "debit", history.so1, "-30.25", "107.25"),
-        ("2026-03-31", "debit", history.so1, "-0.01", "107.24"),
+    assert [(r["Date"], r["Type"], r["Sales order"], r["Amount (CLC)"], r["Balance (CLC)"]) for r in rows] == [
+        ("2026-03-05", "Activation", history.so2, "50.00", "137.50"),
+        ("2026-03-09", "Debit", history.so1, "-30.25", "107.25"),
+        ("2026-03-31", "Debit", history.so1, "-0.01", "107.24"),
     ]
 
 
@@ -288,7 +288,7 @@ def test_the_email_goes_to_recipients_observers_and_captains_with_pdf_and_csv(ap
     assert (pdf.mimetype, csv_file.mimetype) == ("application/pdf", "text/csv")
     assert "AcmeNetworks" in "".join("".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages).split())
     rows = list(csv.DictReader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
-    assert sum(Decimal(row["amount"]) for row in rows) == Decimal("19.74")
+    assert sum(Decimal(row["Amount (CLC)"]) for row in rows) == Decimal("19.74")
 
 
 def test_one_company_failing_does_not_keep_the_others_from_their_statements(api, history):

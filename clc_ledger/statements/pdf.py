@@ -1,0 +1,397 @@
+"""A statement as a PDF (R-STM-1): A4 pages laid out with fpdf2's cheap primitives.
+
+Rows taller than what is left of a page go on over the next pages, the table header
+repeated at the top of each; every page says "page x of y"; credits expiring soon stand out.
+Fonts: statements/fonts.py (a fallback chain over the scripts of R-TXT-2, with shaping).
+"""
+from dataclasses import dataclass
+
+from fpdf import FPDF
+from fpdf.enums import TextMode
+
+from ..i18n import _m
+from . import fonts
+from .render import expiring_line
+
+# --- PDF -------------------------------------------------------------------------------------
+#
+# Laid out with fpdf2's cheap primitives (text, rect, line) and our own line wrapping and page
+# breaks: its table() and multi_cell() measure every character several times over and were
+# most of a statement's cost. A TTF font is embedded only when the core font cannot show a
+# text; parsing and subsetting one costs more than all the rest of a statement together.
+
+CORE_FONT = "helvetica"
+
+# Characters the core font lacks that have a plain equivalent (Babel's French and Swiss
+# groupings, dashes in the period line, the bullet of the expiring lines).
+_LATIN1_REPLACEMENTS = str.maketrans({"\u202f": " ", "\u00a0": " ", "\u2013": "-", "\u2014": "-", "\u2019": "'",
+                                      "\u2022": "*", "\u20ac": "EUR", "\u2212": "-"})
+
+
+def _latin1(text):
+    """For the core font, which knows only Latin-1: keep what it can show, '?' for the rest."""
+    return str(text).translate(_LATIN1_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
+
+
+def _in_core_font(texts):
+    """{text: as the core font shows it} if it can show every text, else None."""
+    shown = {}
+    for text in texts:
+        if text.isascii():
+            shown[text] = text
+            continue
+        latin1 = text.translate(_LATIN1_REPLACEMENTS)
+        try:
+            latin1.encode("latin-1")
+        except UnicodeEncodeError:
+            return None
+        shown[text] = latin1
+    return shown
+
+
+def _choose_font(pdf, texts):
+    """(family, clean, rich): the core font when it shows every text (nothing to embed), else
+    the fonts of the chain the texts need (statements/fonts.py), else the core font with '?'
+    for what it cannot show. `rich`: lines go through fpdf2's fallback fonts and shaping."""
+    shown = _in_core_font(texts)
+    if shown is not None:
+        return CORE_FONT, lambda text: shown.get(text) or _latin1(text), False
+    family, rich = fonts.embed(pdf, texts)
+    return (family, str, rich) if family else (CORE_FONT, _latin1, False)
+
+
+# What the PDF states, before it is laid out: paragraphs and tables of plain texts.
+
+@dataclass(frozen=True)
+class _Paragraph:
+    text: str
+    size: float  # points
+    bold: bool = False
+    color: tuple = (0, 0, 0)
+    space_before: float = 0  # mm
+    heading: bool = False  # kept on the page of what follows it
+
+
+@dataclass(frozen=True)
+class _Column:
+    width: float  # mm
+    align: str = "L"  # "L" or "R"
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class _Row:
+    cells: tuple  # one text per column; "\n" starts a new line
+    highlight: bool = False  # "expiring soon"
+
+
+@dataclass(frozen=True)
+class _Table:
+    columns: tuple
+    rows: list
+    header: tuple = None  # repeated at the top of every page the table runs onto
+    size: float = 8
+    space_before: float = 0
+
+    def texts(self):
+        return [*(self.header or ()), *(cell for row in self.rows for cell in row.cells)]
+
+
+SUMMARY_COLUMNS = (_Column(60, bold=True), _Column(65, "R"), _Column(65, "R"))
+MOVEMENT_COLUMNS = (_Column(22), _Column(26), _Column(30), _Column(44), _Column(34, "R"), _Column(34, "R"))
+SALES_ORDER_COLUMNS = (_Column(28), _Column(30), _Column(40, "R"), _Column(40, "R"), _Column(32), _Column(20, "R"))
+RESERVATION_COLUMNS = (_Column(22), _Column(30), _Column(30), _Column(74), _Column(34, "R"))
+WARNING_COLOR = (160, 40, 0)
+HEADER_FILL = (230, 230, 230)
+EXPIRING_FILL = (255, 228, 196)
+RULE_COLOR = (200, 200, 200)
+RULE_WIDTH = 0.2  # mm, fpdf2's default
+
+
+def _pdf_blocks(ctx):
+    fmt = ctx["fmt"]
+    blocks = [
+        _Paragraph(_m("Statement of Cisco Learning Credits"), 15, bold=True),
+        _Paragraph(ctx["company_name"], 12, bold=True),
+        _Paragraph(f"{ctx['month']}: {ctx['first_day']} – {ctx['last_day']}", 10),
+        _Paragraph(_m("Issued on %(day)s", day=ctx["issued_on"]), 10),
+        _Table(SUMMARY_COLUMNS, [_Row((label, fmt.clc(value), fmt.usd(value))) for label, value in (
+            (_m("Opening balance"), ctx["opening"]), (_m("Movements"), ctx["movements"]),
+            (_m("Closing balance"), ctx["closing"]))], size=10, space_before=3),
+    ]
+    if ctx["expiring"]:
+        blocks.append(_Paragraph(_m("Credits expiring within %(days)s days of the period end: %(amount)s",
+                                    days=ctx["expiring_days"], amount=fmt.both(ctx["expiring_total"])),
+                                 11, bold=True, color=WARNING_COLOR, space_before=4))
+        blocks += [_Paragraph("• " + expiring_line(line, fmt), 9) for line in ctx["expiring"]]
+
+    blocks.append(_Paragraph(_m("Movements"), 11, bold=True, space_before=4, heading=True))
+    if ctx["entries"]:
+        header = (_m("Date"), _m("Type"), _m("Sales order"), _m("Description"), _m("Amount"), _m("Running balance"))
+        blocks.append(_Table(MOVEMENT_COLUMNS, [
+            _Row((line["day"], line["kind_label"], line["so_number"], line["text"],
+                  f"{line['amount_clc']}\n{line['amount_usd']}", f"{line['running_clc']}\n{line['running_usd']}"))
+            for line in ctx["entries"]], header))
+    else:
+        blocks.append(_Paragraph(_m("No movements this month."), 10))
+
+    blocks.append(_Paragraph(_m("Sales orders at the end of the period"), 11, bold=True, space_before=4,
+                             heading=True))
+    if ctx["sales_orders"]:
+        header = (_m("Sales order"), _m("Status"), _m("Balance"), _m("Reserved"), _m("Expires on"), _m("Days left"))
+        expiring_soon = _m("Expiring soon")
+        blocks.append(_Table(SALES_ORDER_COLUMNS, [
+            _Row((line["so_number"], line["status_label"] + ("\n" + expiring_soon if line["expiring_soon"] else ""),
+                  f"{line['balance_clc']}\n{line['balance_usd']}", f"{line['held_clc']}\n{line['held_usd']}",
+                  line["expires"], line["days"]),
+                 highlight=line["expiring_soon"]) for line in ctx["sales_orders"]], header))
+    else:
+        blocks.append(_Paragraph(_m("No sales orders."), 10))
+
+    if ctx["reservations"]:
+        blocks.append(_Paragraph(_m("Reservations for pending debits (not part of the balance)"), 10, bold=True,
+                                 space_before=4, heading=True))
+        header = (_m("Date"), _m("Type"), _m("Sales order"), _m("Description"), _m("Amount"))
+        blocks.append(_Table(RESERVATION_COLUMNS, [
+            _Row((line["day"], line["kind_label"], line["so_number"], line["text"],
+                  f"{fmt.clc(line['amount'])}\n{fmt.usd(line['amount'])}")) for line in ctx["reservations"]],
+            header))
+    blocks.append(_Paragraph(_m("1 CLC = 100 USD. Dates are in the time zone %(zone)s.",
+                                zone=ctx["content"]["time_zone"]), 7, space_before=4))
+    return blocks
+
+
+class _Sheet:
+    """A4 pages filled from the top: texts wrap within their width, a table row that does not
+    fit what is left of a page goes on over the next ones, and a table's header is repeated
+    on each page it runs onto. `rich`: lines are measured and drawn through fpdf2's fallback
+    fonts and text shaping (complex scripts), else with its cheap primitives."""
+
+    LEFT, TOP, BOTTOM, WIDTH = 10, 12, 297 - 15, 190  # mm
+    PAD_X, PAD_Y = 1, 0.8  # inside a table cell
+    KEEP_WITH_HEADING = 18  # mm: a heading at the foot of a page goes over with what follows
+
+    def __init__(self, pdf, family, clean, rich=False):
+        self.pdf, self.family, self.clean, self.rich = pdf, family, clean, rich
+        self.font = None
+        pdf.set_auto_page_break(False)
+        pdf.c_margin = 0
+        pdf.set_draw_color(*RULE_COLOR)
+        pdf.add_page()
+        self.y = self.TOP
+
+    @staticmethod
+    def line_height(size):
+        return size * 0.45  # mm for a size in points: fpdf2's usual spacing
+
+    def set_font(self, size, bold=False):
+        if self.font != (size, bold):
+            drawn_bold = bold and self.family in getattr(self.pdf, "clc_regular_only", ())
+            self.pdf.set_font(self.family, "B" if bold and not drawn_bold else "", size)
+            if drawn_bold:  # the regular face, filled and stroked in the text colour
+                self.pdf.set_draw_color(0)
+                self.pdf.set_line_width(size * 0.012)
+                self.pdf.text_mode = TextMode.FILL_STROKE
+            elif self.pdf.text_mode != TextMode.FILL:
+                self.pdf.text_mode = TextMode.FILL
+                # fpdf2 writes the render mode only when it is not "fill", and it lasts on the page
+                self.pdf._out("BT 0 Tr ET")
+            self.font = (size, bold)
+            # Measured here, not with get_string_width(), which copies the graphics state every time.
+            self._text_width, self._size_pt = self.pdf.current_font.get_text_width, self.pdf.font_size_pt
+
+    def width(self, text):
+        """Of `text` in the current font, in mm."""
+        if self.rich:
+            return self.pdf.get_string_width(text)
+        return self._text_width(text, self._size_pt, None)[1] / self.pdf.k
+
+    def put(self, x, baseline, text, line_height, width):
+        """Draw one line whose left end is at `x`."""
+        if not self.rich:
+            self.pdf.text(x, baseline, text)
+            return
+        # cell() places the baseline as text() does when its height is the line height.
+        self.pdf.set_xy(x, baseline - line_height / 2 - 0.3 * self.pdf.font_size)
+        self.pdf.cell(width, line_height, text)
+
+    def wrap(self, text, width):
+        """`text` as (line, its width) no wider than `width`: broken at spaces, or inside a word
+        (Japanese text, a long reference) where it must be; "\\n" starts a new line."""
+        if "\n" not in text:  # most cells: one line that fits
+            text_width = self.width(text)
+            if text_width <= width:
+                return [(text, text_width)]
+        lines = []
+        for part in text.split("\n"):
+            part_width = self.width(part)
+            if part_width <= width:
+                lines.append((part, part_width))
+                continue
+            line = ""
+            for word in part.split(" "):
+                candidate = f"{line} {word}" if line else word
+                if self.width(candidate) <= width:
+                    line = candidate
+                    continue
+                if line:
+                    lines.append((line, self.width(line)))
+                while self.width(word) > width:
+                    fitting = self._fitting(word, width)
+                    lines.append((word[:fitting], self.width(word[:fitting])))
+                    word = word[fitting:]
+                line = word
+            lines.append((line, self.width(line)))
+        return lines
+
+    def _fitting(self, word, width):
+        """How many leading characters of `word` fit in `width` (at least one)."""
+        used = 0
+        for count, char in enumerate(word):
+            used += self.width(char)
+            if used > width:
+                return max(count, 1)
+        return len(word)
+
+    def room(self, height):
+        """Go on a new page unless `height` mm fit on this one; True if it did. Something
+        taller than a page just starts at the top of one (no row is: a description has at
+        most 500 characters, ~130 mm of Japanese in its column)."""
+        if self.y + height <= self.BOTTOM or self.y == self.TOP:
+            return False
+        self.pdf.add_page()
+        self.font = None  # fpdf2 sets the font again on a new page
+        self.y = self.TOP
+        return True
+
+    def baseline(self, top, line_height):
+        # Where fpdf2's cell() puts it: half the line down, plus 0.3 of the font size.
+        return top + line_height / 2 + 0.3 * self.pdf.font_size
+
+    def paragraph(self, block):
+        self.y += block.space_before
+        self.set_font(block.size, block.bold)
+        height = self.line_height(block.size)
+        lines = self.wrap(self.clean(block.text), self.WIDTH)
+        if block.heading:
+            self.room(len(lines) * height + self.KEEP_WITH_HEADING)
+        if block.color != (0, 0, 0):
+            self.pdf.set_text_color(*block.color)
+        for line, width in lines:
+            self.room(height)
+            self.put(self.LEFT, self.baseline(self.y, height), line, height, width)
+            self.y += height
+        if block.color != (0, 0, 0):
+            self.pdf.set_text_color(0)
+
+    def table(self, block):
+        self.y += block.space_before
+        header = block.header and self._lay_out(block, block.header, bold=True)
+        header_height = header[1] if header else 0
+        line_height = self.line_height(block.size)
+        for number, row in enumerate(block.rows):
+            cells, height = self._lay_out(block, row.cells, bold=row.highlight)
+            fill = EXPIRING_FILL if row.highlight else None
+            if height > self.BOTTOM - self.TOP - header_height:  # taller than a page: split it
+                self._split_row(block, header, cells, line_height, fill, row.highlight, first=number == 0)
+                continue
+            if header and number == 0:
+                self.room(header[1] + height)
+                self._draw(block, *header, HEADER_FILL, bold=True)
+            elif self.room(height) and header:
+                self._draw(block, *header, HEADER_FILL, bold=True)
+            self._draw(block, cells, height, fill, bold=row.highlight)
+
+    def _split_row(self, block, header, cells, line_height, fill, bold, *, first):
+        """A row taller than a page: as many of its lines as fit on each page, the header
+        repeated above the rest on the next."""
+        header_height = header[1] if header else 0
+        if first and header:
+            self.room(header_height + 2 * self.PAD_Y + 3 * line_height)
+            self._draw(block, *header, HEADER_FILL, bold=True)
+        while any(cells):
+            fitting = int((self.BOTTOM - self.y - 2 * self.PAD_Y) // line_height)
+            if fitting < 1:
+                self.room(self.BOTTOM)  # always a new page here
+                if header:
+                    self._draw(block, *header, HEADER_FILL, bold=True)
+                continue
+            part = [lines[:fitting] for lines in cells]
+            cells = [lines[fitting:] for lines in cells]
+            self._draw(block, part, max(map(len, part)) * line_height + 2 * self.PAD_Y, fill, bold=bold)
+            if any(cells):
+                self.room(self.BOTTOM)
+                if header:
+                    self._draw(block, *header, HEADER_FILL, bold=True)
+
+    def page_numbers(self, words):
+        """'Page x of y' at the foot of every page; `words` has %(page)s and %(pages)s."""
+        pdf, total = self.pdf, pdf_pages(self.pdf)
+        for number in range(1, total + 1):
+            pdf.page = number
+            pdf.current_font_is_set_on_page = False  # that page's stream sets its font again
+            pdf.text_mode = TextMode.FILL
+            pdf._out("BT 0 Tr ET")  # the page may end with a bold drawn by stroking
+            pdf.set_font(self.family, "", 7)
+            self.font = None
+            text = self.clean(words % {"page": number, "pages": total})
+            self._text_width, self._size_pt = pdf.current_font.get_text_width, pdf.font_size_pt
+            width = self.width(text)
+            self.put(self.LEFT + self.WIDTH - width, 297 - 8, text, self.line_height(7), width)
+
+    def _lay_out(self, block, texts, *, bold):
+        """(each cell's lines, wrapped to its column; the row's height)."""
+        cells = []
+        for column, text in zip(block.columns, texts, strict=True):
+            self.set_font(block.size, bold or column.bold)
+            cells.append(self.wrap(self.clean(text), column.width - 2 * self.PAD_X))
+        return cells, max(map(len, cells)) * self.line_height(block.size) + 2 * self.PAD_Y
+
+    def _draw(self, block, cells, height, fill, *, bold):
+        pdf = self.pdf
+        if fill:
+            pdf.set_fill_color(*fill)
+            pdf.rect(self.LEFT, self.y, self.WIDTH, height, style="F")
+            pdf.set_fill_color(0)  # as the text: fpdf2 then writes no colour for each text
+        line_height = self.line_height(block.size)
+        x = self.LEFT
+        for column, lines in zip(block.columns, cells):
+            self.set_font(block.size, bold or column.bold)
+            baseline = self.baseline(self.y + self.PAD_Y, line_height)
+            for line, width in lines:
+                self.put(x + self.PAD_X if column.align == "L" else x + column.width - self.PAD_X - width,
+                         baseline, line, line_height, width)
+                baseline += line_height
+            x += column.width
+        self.y += height
+        pdf.set_draw_color(*RULE_COLOR)
+        pdf.set_line_width(RULE_WIDTH)
+        pdf.line(self.LEFT, self.y, self.LEFT + self.WIDTH, self.y)
+
+
+def pdf_of(statement, ctx):
+    """The PDF's bytes; call inside i18n.in_locale(the company's locale), `ctx` from render.context."""
+    blocks = _pdf_blocks(ctx)
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    title = _m("Statement of Cisco Learning Credits")
+    pdf.set_title(f"{title} {ctx['company_name']} {statement.period}")
+    pdf.set_author("CLC Ledger")
+    pdf.set_creator("CLC Ledger")
+    pdf.set_creation_date(statement.generated_at)
+    texts = [text for block in blocks for text in (block.texts() if isinstance(block, _Table) else [block.text])]
+    texts.append(_m("Page %(page)s of %(pages)s"))
+    sheet = _Sheet(pdf, *_choose_font(pdf, texts))
+    for block in blocks:
+        if isinstance(block, _Table):
+            sheet.table(block)
+        else:
+            sheet.paragraph(block)
+    sheet.page_numbers(_m("Page %(page)s of %(pages)s"))
+    fonts.use_working_fonts(pdf)
+    return bytes(pdf.output())
+
+
+def pdf_pages(pdf):
+    return pdf.pages_count
+
+
