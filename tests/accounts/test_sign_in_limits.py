@@ -91,7 +91,8 @@ def _free_port():
 
 def _serve(database_url, tmp_path, workers, **settings):
     port = _free_port()
-    env = {**os.environ, **settings, "CLC_DATABASE_URL": database_url, "CLC_SECRET_KEY": "test-secret-for-two-servers",
+    env = {**os.environ, **settings, "CLC_DATABASE_URL": database_url,
+           "CLC_SECRET_KEY": "test-secret-for-two-servers-of-two-workers",  # serve refuses one under 32
            "CLC_INSTANCE_PATH": str(tmp_path / "instance"), "CLC_MAIL_DIR": str(tmp_path / "mail")}
     script = Path(sys.executable).with_name("clc-ledger")
     process = subprocess.Popen([str(script), "serve", "--port", str(port), "--workers", str(workers)], env=env,
