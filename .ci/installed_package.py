@@ -40,12 +40,13 @@ from tests.smtp import SmtpServer, free_port  # noqa: E402  (aiosmtpd on loopbac
 SECRET_KEY = "ci-installed-package-" + "7" * 40
 ADMIN_PASSWORD = "Installed-Package-Check-42"
 COMPANY = "Rheinland Systeme GmbH"
-# What must be German in the statement mail. CSV_GERMAN lists words the CSV itself must hold
-# once its headers are localized; today only the debit's own description is German there.
+# What must be German in the statement mail: its subject and text, and the CSV's headers (read
+# as a German spreadsheet reads them: ";" between cells, decimal commas).
 SUBJECT = f"Ihr Kontoauszug Cisco Learning Credits für Juni 2026 – {COMPANY}"
 BODY_GERMAN = ("Kontoauszug Cisco Learning Credits", "Anfangssaldo",
                "Der vollständige Kontoauszug liegt als PDF und CSV bei.")
-CSV_GERMAN = ("Prüfungsgutschein",)
+CSV_HEADERS = ["Datum", "Art", "Kundenauftrag", "Beschreibung", "Betrag (CLC)", "Saldo (CLC)",
+               "Betrag (USD)", "Saldo (USD)"]
 REDIS_URL = "redis://127.0.0.1:6379/9"  # .ci/run starts a Redis server when the machine has one
 
 
@@ -258,13 +259,12 @@ def check_statement(mail, company_id):
     assert "Kontoauszug" in html and 'lang="de' in html, html[:500]
     attachments = {part.get_filename(): part for part in mail.iter_attachments()}
     csv_part = attachments[f"clc-statement-{company_id}-2026-06.csv"]
-    assert csv_part.get_content_type() == "text/csv"
-    # The raw bytes: the part names no charset, and a guess would garble the umlauts.
+    assert csv_part.get_content_type() == "text/csv" and csv_part.get_content_charset() == "utf-8", csv_part
     content = csv_part.get_payload(decode=True).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(content)))
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
+    assert rows[0] == CSV_HEADERS, rows[0]
     assert len(rows) >= 3 and any("SO-770001" in row for row in rows[1:]), rows
-    for words in CSV_GERMAN:
-        assert words in content, (words, content)
+    assert any("," in row[4] for row in rows[1:]), rows  # decimal commas
     assert attachments[f"clc-statement-{company_id}-2026-06.pdf"].get_content_type() == "application/pdf"
 
 

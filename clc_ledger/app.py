@@ -189,7 +189,7 @@ What every request may say (R-MON-2, R-MON-3, R-TXT-2, R-SEC-1):
 - **Text** has the maximum its field states, counted in Unicode code points (descriptions,
   justifications and plan items 500, reasons and notes 1000, names 200, email addresses 254);
   longer is 422, never cut. NUL, other control characters (newline and tab only in multi-line
-  fields: reasons, notes, justifications) and unpaired surrogates are 422.
+  fields: descriptions, reasons, notes, justifications) and unpaired surrogates are 422.
 - **Bodies** are at most 1 MB (413; evidence uploads will have 10 MB) and JSON nests at most 32
   levels (400).
 - **Failed sign-ins** are limited per account and address (10 per 15 minutes), per account (50) and

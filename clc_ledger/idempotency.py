@@ -37,6 +37,15 @@ def fingerprint():
     digest = hashlib.sha256()
     digest.update(f"{request.method} {request.path}\n".encode())
     digest.update(request.get_data(cache=True))
+    # A form already parsed (the request guards read it) leaves get_data() empty: its fields
+    # and files' contents stand for the body.
+    for key, value in sorted(request.form.items(multi=True)):
+        digest.update(f"{key}={value}\n".encode())
+    for key, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        position = upload.stream.tell()
+        upload.stream.seek(0)
+        digest.update(f"{key}:{upload.filename}:".encode() + hashlib.sha256(upload.stream.read()).digest())
+        upload.stream.seek(position)
     return digest.hexdigest()
 
 

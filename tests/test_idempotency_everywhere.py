@@ -1,8 +1,12 @@
 """Idempotency-Key on every creating POST (API.md): walk the OpenAPI document, and for each
 operation answering 201 prove that the same key returns the first response and creates nothing."""
+from io import BytesIO
+
 import pytest
 
 from tests.helpers import row_counts
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # A valid request for each creating POST, and who may make it. A new creating endpoint makes
 # test_every_creating_post_is_covered fail until it is added here.
@@ -24,7 +28,29 @@ def _requests(ids):
             "carla", {"so_number": "SO-OLD"},
             {"justification": "Postponed.", "training_plan": [{"item": "ENCOR", "category": "instructor_led_training",
                                                                "planned_on": "2026-09-01", "credits": "30.00"}]}),
+        "/api/v1/people": ("carla", {}, {"name": "Dana Lee", "email": "dana@acme.example"}),
+        "/api/v1/people/{person_id}/certifications": (
+            "carla", {"person_id": ids["person"]}, {"name": "CCNA", "level": "associate", "earned_on": "2025-03-01"}),
+        "/api/v1/people/{person_id}/exams": (
+            "carla", {"person_id": ids["person"]}, {"code": "350-401", "kind": "technology_core",
+                                                    "passed_on": "2026-06-01"}),
+        "/api/v1/ce-items": ("admin", {}, {"code": "SAUTO", "title": "Automating Cisco Solutions", "credits": 24,
+                                           "delivery": "vilt"}),
+        "/api/v1/ce-claims": ("carla", {}, {"person_id": ids["person"], "ce_item_id": ids["ce_item"],
+                                            "completed_on": "2026-06-10", "validation_code": "VAL-2"}),
+        "/api/v1/ce-claims/{claim_id}/evidence": ("carla", {"claim_id": ids["claim"]}, "multipart"),
+        "/api/v1/people/{owner_id}/calendar-token": ("carla", {"owner_id": ids["person"]}, {}),
+        "/api/v1/companies/{owner_id}/calendar-token": ("carla", {"owner_id": ids["company"]}, {}),
     }
+
+
+def _post(actor, url, body, headers, other=False):
+    """A JSON body as it is; "multipart" is an evidence file (another file for `other`)."""
+    if body == "multipart":
+        content = PDF + (b"%another\n" if other else b"")
+        return actor.post(url, json=None, data={"file": (BytesIO(content), "certificate.pdf")},
+                          content_type="multipart/form-data", headers=headers)
+    return actor.post(url, json={**body, "unexpected": 1} if other else body, headers=headers)
 
 
 def _creating_posts(api):
@@ -42,8 +68,19 @@ def world(api, acme):
                                                     "description": "CCNP"}).get_json()
     api.sales_order("SO-OLD", company_id, "30.00", booked_on="2025-06-20", invoice_date="2025-07-01")
     assert debit["status"] == "posted"
-    actors = {"admin": api.admin, "carla": acme["carla"], "mo": acme["mo"]}
-    return actors, {"company": company_id, "debit": debit["id"]}
+    carla = acme["carla"]
+    person = carla.post("/api/v1/people", json={"name": "Pat", "email": "pat@acme.example"}).get_json()
+    assert carla.post(f"/api/v1/people/{person['id']}/certifications", json={
+        "name": "CCNP Enterprise", "level": "professional", "earned_on": "2024-03-01"}).status_code == 201
+    item = api.admin.post("/api/v1/ce-items", json={"code": "ENCOR", "title": "ENCOR", "credits": 40,
+                                                    "delivery": "ilt"}).get_json()
+    claim = carla.post("/api/v1/ce-claims", json={"person_id": person["id"], "ce_item_id": item["id"],
+                                                  "completed_on": "2026-06-01"}).get_json()
+    unclaimed = api.admin.post("/api/v1/ce-items", json={"code": "PY-REV", "title": "Python review", "credits": 15,
+                                                         "delivery": "digital"}).get_json()
+    actors = {"admin": api.admin, "carla": carla, "mo": acme["mo"]}
+    return actors, {"company": company_id, "debit": debit["id"], "person": person["id"], "ce_item": unclaimed["id"],
+                    "claim": claim["id"]}
 
 
 def test_every_creating_post_is_covered_and_documents_the_header(api, world):
@@ -55,22 +92,21 @@ def test_every_creating_post_is_covered_and_documents_the_header(api, world):
         assert ("Idempotency-Key" in names) == (path not in NOT_IDEMPOTENT), path
 
 
-@pytest.mark.parametrize("path", sorted(_requests({"company": 0, "debit": 0})))
+@pytest.mark.parametrize("path", sorted(_requests(dict.fromkeys(("company", "debit", "person", "ce_item", "claim"), 0))))
 def test_the_same_key_returns_the_first_response_and_creates_nothing(api, world, path):
     actors, ids = world
     who, values, body = _requests(ids)[path]
     url = path.format(**values)
     headers = {"Idempotency-Key": f"key-{path}"}
-    first = actors[who].post(url, json=body, headers=headers)
+    first = _post(actors[who], url, body, headers)
     assert first.status_code == 201, first.get_json()
     after_first = row_counts()
-    again = actors[who].post(url, json=body, headers=headers)
+    again = _post(actors[who], url, body, headers)
     assert again.status_code == 201
     assert again.get_json() == first.get_json()
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert row_counts() == after_first
-    other = actors[who].post(url, json={**body, "unexpected": 1} if isinstance(body, dict) else body,
-                             headers=headers)
+    other = _post(actors[who], url, body, headers, other=True)
     assert other.status_code == 422  # the same key for another request
     assert row_counts() == after_first
 

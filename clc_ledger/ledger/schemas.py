@@ -108,7 +108,7 @@ class DebitCreate(Schema):
     category = Text(required=True, max=40, metadata={
         "enum": list(ELIGIBLE_CATEGORIES) + list(REFUSED_CATEGORIES),
         "description": "Refused with 422: " + ", ".join(REFUSED_CATEGORIES) + "."})
-    description = Text(required=True, min=1, max=grammar.DESCRIPTION_MAX)
+    description = Text(required=True, min=1, max=grammar.DESCRIPTION_MAX, multiline=True)
     event_date = Day(load_default=None, allow_none=True)
     allocations = fields.List(fields.Nested(AllocationIn), load_default=None, allow_none=True,
                               validate=validate.Length(min=1, max=50))

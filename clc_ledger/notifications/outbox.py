@@ -440,9 +440,11 @@ def build_email(message):
     if html:
         email.add_alternative(html, subtype="html")
     for attachment in message.attachments:
-        maintype, _, subtype = attachment.mimetype.partition("/")
+        kind, *parameters = (part.strip() for part in attachment.mimetype.split(";"))
+        maintype, _, subtype = kind.partition("/")
         email.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",
-                             filename=attachment.filename)
+                             filename=attachment.filename,
+                             params=dict(parameter.partition("=")[::2] for parameter in parameters))
     return email
 
 

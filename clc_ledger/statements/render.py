@@ -294,5 +294,5 @@ def statement_email(statement):
         "subject": subject,
         "text": text,
         "html": html,
-        "attachments": [(pdf_name, pdf, "application/pdf"), (csv_name, render_csv(statement), "text/csv")],
+        "attachments": [(pdf_name, pdf, "application/pdf"), (csv_name, render_csv(statement), CSV_MIMETYPE)],
     }

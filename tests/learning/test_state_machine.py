@@ -36,9 +36,9 @@ class LearningMachine(RuleBasedStateMachine):
         freeze(self.now)
         company = accounts.create_company(name=f"Learners {n}", country="US", captain_approval_required=approval)
         self.company_id = company.id
-        self.requester = accounts.create_user(username=f"r{n}", email="r@example.com", password="x" * 8,
+        self.requester = accounts.create_user(username=f"r{n}", email="r@example.com", password="a state machine passphrase",
                                               role="captain", company_id=company.id)
-        self.reviewer = accounts.create_user(username=f"v{n}", email="v@example.com", password="x" * 8,
+        self.reviewer = accounts.create_user(username=f"v{n}", email="v@example.com", password="a state machine passphrase",
                                              role="captain", company_id=company.id)
         self.person = people.create_person(viewer_id=self.requester.id, name="Lee", email=f"lee{n}@example.com")
         for name, level, earned in (("CCNP", "professional", "2024-01-10"), ("CCNA", "associate", "2025-02-28"),
