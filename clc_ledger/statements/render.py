@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from babel.dates import format_date, format_skeleton
+from babel import Locale
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal, get_decimal_symbol
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from .. import i18n
+from .. import clock, i18n
 from ..i18n import _m, _mn, lazy_m
 from ..ledger import notes
 from ..money import credits_str, format_clc, format_usd, usd_str
@@ -94,6 +95,14 @@ class Formatter:
     def long_day(self, value):
         return self.day(value, "long")
 
+    def expiry(self, expires_on):
+        """The moment credits expire (R-EXP-1), 12:01 a.m. local on `expires_on`, written the way
+        the locale joins a date and a time: 'Jan 10, 2027, 12:01 AM', '10.01.2027, 00:01'."""
+        if expires_on is None:
+            return ""
+        joined = Locale.parse(self.locale).datetime_formats["medium"]
+        return str(joined).format(format_time(clock.EXPIRY_TIME, "short", locale=self.locale), self.day(expires_on))
+
     def month(self, first_day):
         return _formatted_month(self.locale, first_day)
 
@@ -152,7 +161,7 @@ def context(statement, locale=None):
                for line in content["entries"]]
     reservations = [dict(line, kind_label=kinds[line["kind"]], text=_description(line, fmt),
                          day=fmt.day(line["date"])) for line in content["reservations"]]
-    sales_orders = [dict(line, status_label=status_label(line["status"]), expires=fmt.day(line["expires_on"]),
+    sales_orders = [dict(line, status_label=status_label(line["status"]), expires=fmt.expiry(line["expires_on"]),
                          days=fmt.number(line["days_left"]), balance_clc=fmt.clc(line["balance"]),
                          balance_usd=fmt.usd(line["balance"]), held_clc=fmt.clc(line["held"]),
                          held_usd=fmt.usd(line["held"])) for line in content["sales_orders"]]

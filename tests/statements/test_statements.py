@@ -285,7 +285,7 @@ def test_the_email_goes_to_recipients_observers_and_captains_with_pdf_and_csv(ap
     attachments = {a.filename: a for a in message.attachments}
     pdf = attachments[f"clc-statement-{history.id}-2026-03.pdf"]
     csv_file = attachments[f"clc-statement-{history.id}-2026-03.csv"]
-    assert (pdf.mimetype, csv_file.mimetype) == ("application/pdf", "text/csv")
+    assert (pdf.mimetype, csv_file.mimetype) == ("application/pdf", "text/csv; charset=utf-8")
     assert "AcmeNetworks" in "".join("".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages).split())
     rows = list(csv.DictReader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
     assert sum(Decimal(row["Amount (CLC)"]) for row in rows) == Decimal("19.74")

@@ -258,3 +258,21 @@ def test_japanese_pages_write_months_the_japanese_way_and_labels_keep_their_widt
         assert narrow == [], f"{path}: labels squeezed to one character a line: {narrow}"
     carla.screenshot(path=str(shots / ("debit-form-ja.png" if width == 1280 else "debit-form-ja-phone.png")),
                      full_page=True)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_statement_journey_from_home_to_the_month_on_screen(api, acme, open_page, shots, width):
+    """R-STM-1 on screen: home links the latest month; its page has the month's movements and
+    each SO's expiry moment, fits a phone and passes axe."""
+    api.set_clock("2026-03-20T18:00:00+00:00")
+    _debit(acme["member"], "25.00", "ENCOR exam, March")
+    api.set_clock("2026-04-02T18:00:00+00:00")
+    assert api.admin.post("/api/v1/jobs/monthly-statements/run").status_code == 200
+    page = open_page("mike", width)
+    page.get_by_role("link", name="Statement for 2026-03").click()
+    expect(page.get_by_role("heading", name="Statement of Cisco Learning Credits")).to_be_visible()
+    text = _squeeze(page.inner_text("main"))
+    assert "ENCOR exam, March" in text and "SO-1001" in text and "Closing balance" in text
+    assert "Jan 10, 2027, 12:01 AM" in text  # the moment of expiry (R-EXP-1)
+    check(page)
+    page.screenshot(path=str(shots / ("statement.png" if width == 1280 else "statement-phone.png")), full_page=True)
