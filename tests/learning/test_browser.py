@@ -2,16 +2,13 @@
 claim submitted with an evidence file, the review queue, the debit form's CE fields; nothing
 wider than the screen."""
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from clc_ledger import create_app
+from tests.web.test_browser import CHROMIUM, chromium, serving  # noqa: F401  (chromium is a fixture)
 
 from .conftest import certify
 
-CHROMIUM = "/usr/bin/chromium"
 PDF = b"%PDF-1.7\n%%EOF\n"
 
 pytestmark = [
@@ -20,27 +17,10 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def live_url(app_config, roster):
-    app = create_app(app_config)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serving(app_config) as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ werkzeug on a free loopback port, on the test database. Few and fast on purpose.
 import os
 import re
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,8 +35,8 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def live_url(app_config, acme):
+@contextmanager
+def serving(app_config):
     """The app on 127.0.0.1 and a free port, in a background thread, on the same database."""
     app = create_app(app_config)
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -44,6 +45,12 @@ def live_url(app_config, acme):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+
+
+@pytest.fixture
+def live_url(app_config, acme):
+    with serving(app_config) as url:
+        yield url
 
 
 @pytest.fixture
