@@ -155,3 +155,49 @@ def test_other_companies_see_no_specialization(api, roster, sessions):
     assert gina.get(f"/api/v1/companies/{company}/specializations").status_code == 404
     points(gina, security["id"], roster["pat"]["id"], sessions["ngfw"]["id"], "2026-06-01", expect=404)
     assert roster["obi"].get(f"/api/v1/companies/{company}/specializations").status_code == 200
+
+
+def test_captains_are_reminded_90_60_and_30_days_before_renewal_while_short(api, roster, sessions, smtp):
+    """R-PTS-3: once per threshold and renewal date, to the captains, only while points are
+    short, in the company's language."""
+    from datetime import date, timedelta
+
+    from .test_reminders import run
+
+    carla, company, pat = roster["carla"], roster["company"]["id"], roster["pat"]["id"]
+    select = specialize(carla, company, "Select", "express", approved_on="2025-09-01")
+    specialize(carla, company, "Security", "architecture", approved_on="2025-12-01")  # due later: not yet
+    due = date(2026, 9, 1)
+
+    def at(days):
+        return f"{due - timedelta(days=days)}T20:00:00+00:00"
+
+    for days in (91, 90, 89, 60):
+        run(api, at(days))
+    item = sessions["session"]("KS-SEL", 20, ("Select",))
+    points(carla, select["id"], pat, item["id"], "2026-07-01")
+    for days in (31, 30, 1, 0):
+        run(api, at(days))
+    subjects = [m["Subject"] for m in smtp.messages]
+    assert subjects == ["Acme Networks: Select is due for renewal in 90 days, 40 points short",
+                        "Acme Networks: Select is due for renewal in 60 days, 40 points short",
+                        "Acme Networks: Select is due for renewal in 30 days, 20 points short"]
+    assert sorted(smtp.messages[0]["To"].split(", ")) == ["carla@example.com", "dana@example.com"]
+    text = smtp.messages[2].get_body(("plain",)).get_content()
+    assert "Points since September 1, 2025: 20 of 40 required; 20 still missing." in text
+    points(carla, select["id"], roster["quinn"]["id"], item["id"], "2026-07-01")  # now 40 of 40
+    smtp.messages.clear()
+    run(api, at(29))
+    assert smtp.messages == []
+
+
+def test_specialization_reminders_speak_the_company_language(api, smtp):
+    from .test_reminders import run
+
+    api.set_clock("2026-06-15T19:00:00+00:00")
+    company = api.company("Kabushiki Networks", country="JP", locale="ja_JP")
+    kaito = api.person("kaito", "captain", company["id"])
+    specialize(kaito, company["id"], "Select", "express", approved_on="2025-09-01")
+    run(api, "2026-07-03T20:00:00+00:00")  # 60 days before 2026-09-01
+    assert [m["Subject"] for m in smtp.messages] == [
+        "Kabushiki Networks: Select の更新まであと 60 日、ポイントが 40 不足しています"]
