@@ -2,7 +2,7 @@
 and yield for a period. The rows themselves are `GET /api/v1/companies/{id}/learning`."""
 from datetime import date
 
-from flask import g
+from flask import Response, g, jsonify
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -10,7 +10,7 @@ from .. import clock
 from ..accounts.services import get_company
 from ..apikit import Credits
 from ..errors import Forbidden
-from . import team
+from . import badges, claims, team
 from .api import _plain, blp
 from .schemas import DAY
 
@@ -72,3 +72,15 @@ class LearningSpend(MethodView):
         last = query.get("to") or clock.today()
         first = query.get("from_") or date(last.year - 1, last.month, 1)
         return team.spend(company.id, first, last)
+
+
+@blp.route("/ce-claims/<int:claim_id>/badge")
+class ClaimBadge(MethodView):
+    @blp.response(200, content_type="application/json")
+    def get(self, claim_id):
+        """The earned claim as an Open Badges 3.0 credential (R-TEAM-1): JSON, or a VC-JWT
+        (`application/vc+jwt`) when an issuer key is configured. 409 unless earned."""
+        body, mimetype = badges.export(claims.get_claim(claim_id, viewer=g.user))
+        if mimetype == "application/json":
+            return jsonify(body)
+        return Response(body, mimetype=mimetype)
