@@ -10,7 +10,7 @@ from .. import clock
 from ..accounts.services import get_company
 from ..apikit import Credits
 from ..errors import Forbidden
-from . import badges, claims, team
+from . import badges, claims, exports, team
 from .api import _plain, blp
 from .schemas import DAY
 
@@ -84,3 +84,23 @@ class ClaimBadge(MethodView):
         if mimetype == "application/json":
             return jsonify(body)
         return Response(body, mimetype=mimetype)
+
+
+@blp.route("/companies/<int:company_id>/learning.csv")
+class LearningCsv(MethodView):
+    @blp.response(200, content_type="text/csv")
+    def get(self, company_id):
+        """The team view as CSV (R-TEAM-1): the rows the viewer may see, then the specializations."""
+        company = get_company(company_id, viewer=g.user)
+        return Response(exports.to_csv(company.id, g.user), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="learning-{company.id}.csv"'})
+
+
+@blp.route("/companies/<int:company_id>/learning.pdf")
+class LearningPdf(MethodView):
+    @blp.response(200, content_type="application/pdf")
+    def get(self, company_id):
+        """The team view as PDF (R-TEAM-1)."""
+        company = get_company(company_id, viewer=g.user)
+        return Response(exports.to_pdf(company, g.user), mimetype="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="learning-{company.id}.pdf"'})
