@@ -174,7 +174,18 @@ def context(statement):
         "expiring": [line for line in sales_orders if line["expiring_soon"]],
         "expiring_total": content["expiring_soon"],
         "expiring_days": 90,
+        "learning": _learning(content.get("learning"), fmt),
     }
+
+
+def _learning(section, fmt):
+    """The learning section (R-TEAM-2) with its dates formatted, or None."""
+    if not section:
+        return None
+    return {**section,
+            "earned": [dict(line, day=fmt.day(line["completed_on"])) for line in section["earned"]],
+            "expiring": [dict(line, day=fmt.day(line["expires_on"]), days=fmt.number(line["days_left"]))
+                         for line in section["expiring"]]}
 
 
 def _locale_of(statement):
@@ -359,6 +370,7 @@ def _pdf_blocks(ctx):
                                  11, bold=True, color=WARNING_COLOR, space_before=4))
         blocks += [_Paragraph("• " + expiring_line(line, fmt), 9) for line in ctx["expiring"]]
 
+    blocks += _learning_blocks(ctx.get("learning"))
     blocks.append(_Paragraph(_m("Movements"), 11, bold=True, space_before=4, heading=True))
     if ctx["entries"]:
         header = (_m("Date"), _m("Type"), _m("Sales order"), _m("Description"), _m("Amount"), _m("Running balance"))
@@ -389,6 +401,25 @@ def _pdf_blocks(ctx):
                               f"  {line['text']}", 8) for line in ctx["reservations"]]
     blocks.append(_Paragraph(_m("1 CLC = 100 USD. Dates are in the time zone %(zone)s.",
                                 zone=ctx["content"]["time_zone"]), 7, space_before=4))
+    return blocks
+
+
+def _learning_blocks(learning):
+    """R-TEAM-2: CE credits earned from training bought with CLCs, certifications expiring soon."""
+    if not learning:
+        return []
+    blocks = [_Paragraph(_m("Learning"), 11, bold=True, space_before=4, heading=True),
+              _Paragraph(_m("CE credits earned this month from training bought with Learning Credits: %(credits)s",
+                            credits=learning["credits_earned"]), 9)]
+    blocks += [_Paragraph("• " + _m("%(person)s: %(item)s (%(code)s), %(credits)s CE credits, completed on %(day)s",
+                                    person=line["person"], item=line["item"], code=line["code"],
+                                    credits=line["credits"], day=line["day"]), 8) for line in learning["earned"]]
+    if learning["expiring"]:
+        blocks.append(_Paragraph(_m("Certifications expiring within %(days)s days:", days=learning["expiring_days"]),
+                                 9, bold=True, space_before=2))
+        blocks += [_Paragraph("• " + _m("%(person)s: %(certification)s expires on %(day)s, in %(days)s days",
+                                        person=line["person"], certification=line["certification"],
+                                        day=line["day"], days=line["days"]), 8) for line in learning["expiring"]]
     return blocks
 
 

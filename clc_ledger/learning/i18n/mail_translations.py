@@ -71,6 +71,23 @@ ENTRIES = {
         "de": "Punkte gibt es, wenn eine Person eine verknüpfte Knowledge Session online startet oder ihre Prüfung besteht; ein Download allein bringt nichts.",
         "fr": "Les points sont acquis quand une personne démarre en ligne une session de connaissances liée ou réussit son évaluation ; un simple téléchargement ne rapporte rien.",
         "ja": "ポイントは、関連するナレッジセッションをオンラインで開始するか、その評価に合格したときに付与されます。ダウンロードだけではポイントになりません。"},
+    "Learning": {"de": "Weiterbildung", "fr": "Formation", "ja": "学習"},
+    "CE credits earned this month from training bought with Learning Credits: %(credits)s": {
+        "de": "Diesen Monat mit Learning Credits gekaufter Schulungen erworbene CE-Credits: %(credits)s",
+        "fr": "Crédits CE obtenus ce mois-ci grâce aux formations payées en Learning Credits : %(credits)s",
+        "ja": "今月 Learning Credits で購入したトレーニングで取得した CE クレジット: %(credits)s"},
+    "%(person)s: %(item)s (%(code)s), %(credits)s CE credits, completed on %(day)s": {
+        "de": "%(person)s: %(item)s (%(code)s), %(credits)s CE-Credits, abgeschlossen am %(day)s",
+        "fr": "%(person)s : %(item)s (%(code)s), %(credits)s crédits CE, terminé le %(day)s",
+        "ja": "%(person)s: %(item)s（%(code)s）、%(credits)s CE クレジット、%(day)s 修了"},
+    "Certifications expiring within %(days)s days:": {
+        "de": "Zertifizierungen, die innerhalb von %(days)s Tagen ablaufen:",
+        "fr": "Certifications expirant dans les %(days)s jours :",
+        "ja": "%(days)s 日以内に期限切れとなる認定:"},
+    "%(person)s: %(certification)s expires on %(day)s, in %(days)s days": {
+        "de": "%(person)s: %(certification)s läuft am %(day)s ab, in %(days)s Tagen",
+        "fr": "%(person)s : %(certification)s expire le %(day)s, dans %(days)s jours",
+        "ja": "%(person)s: %(certification)s は %(day)s（あと %(days)s 日）に期限切れ"},
 }
 
 
