@@ -205,3 +205,4 @@ def debit_training_from(form):
 def _learning_globals(state):
     # Globals, not a context processor: imported macros and included templates see them too.
     state.app.jinja_env.globals.update(lt=_, learning_at_risk=at_risk_rows, learning_debit_choices=debit_choices)
+from . import team_views  # noqa: E402,F401  (Learning II pages on the same blueprint)
