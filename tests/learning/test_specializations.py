@@ -103,6 +103,11 @@ def test_the_window_is_the_12_months_before_renewal_and_its_edges(api, roster, s
     assert (security["window_from"], security["window_to"]) == ("2025-09-01", "2026-08-31")
     points(carla, security["id"], pat, sessions["ngfw"]["id"], "2025-08-31", expect=422)  # the day before
     points(carla, security["id"], pat, sessions["ngfw"]["id"], "2025-09-01")  # the first day counts
+    overdue = specialize(carla, company, "Select", "express", approved_on="2025-06-01")  # due 2026-06-01
+    item = sessions["session"]("KS-SEL", 5, ("Select",))
+    points(carla, overdue["id"], pat, item["id"], "2026-06-01", expect=422)  # the renewal day: past the window
+    points(carla, overdue["id"], pat, item["id"], "2026-05-31")  # the last day counts
+    assert listed(carla, company)["Select"]["points"] == 5
 
 
 def test_renewal_short_of_points_is_refused_unless_overridden_and_points_reset(api, roster, sessions):
