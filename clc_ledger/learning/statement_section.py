@@ -4,33 +4,31 @@ for many companies at once (two queries), as the statements are."""
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 
 from ..extensions import db
-from .models import CeItem, Certification, Claim, Person
+from .models import Certification, Claim, Person
 
 EXPIRING_DAYS = 90  # R-TEAM-2
 
 
 def sections(company_ids, first_day, last_day):
     """{company id: section} for the companies that have something to state; a section is
-    {"credits_earned": int, "earned": [{person, item, code, credits, completed_on, debit_id}],
+    {"credits_earned": int, "claims_earned": int, "people_earning": int,
      "expiring": [{person, certification, level, expires_on, days_left}], "expiring_days": 90}.
     Dates are ISO strings, as the rest of a statement's snapshot."""
     if not company_ids:
         return {}
-    found = defaultdict(lambda: {"credits_earned": 0, "earned": [], "expiring": [], "expiring_days": EXPIRING_DAYS})
+    found = defaultdict(lambda: {"credits_earned": 0, "claims_earned": 0, "people_earning": 0, "expiring": [],
+                                 "expiring_days": EXPIRING_DAYS})
     for row in db.session.execute(
-            select(Claim.company_id, Claim.credits, Claim.completed_on, Claim.debit_id, Person.name,
-                   CeItem.title, CeItem.code)
-            .join(Person, Person.id == Claim.person_id).join(CeItem, CeItem.id == Claim.ce_item_id)
+            select(Claim.company_id, func.sum(Claim.credits).label("credits"), func.count(Claim.id).label("claims"),
+                   func.count(distinct(Claim.person_id)).label("people"))
             .where(Claim.company_id.in_(company_ids), Claim.status == "earned", Claim.debit_id.isnot(None),
                    Claim.completed_on >= first_day, Claim.completed_on <= last_day)
-            .order_by(Claim.completed_on, Person.name, Claim.id)):
-        section = found[row.company_id]
-        section["credits_earned"] += row.credits
-        section["earned"].append({"person": row.name, "item": row.title, "code": row.code, "credits": row.credits,
-                                  "completed_on": row.completed_on.isoformat(), "debit_id": row.debit_id})
+            .group_by(Claim.company_id)):
+        found[row.company_id].update(credits_earned=int(row.credits), claims_earned=int(row.claims),
+                                     people_earning=int(row.people))
     for row in db.session.execute(
             select(Certification.company_id, Certification.name, Certification.level, Certification.expires_on,
                    Person.name.label("person"))

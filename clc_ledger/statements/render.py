@@ -183,7 +183,6 @@ def _learning(section, fmt):
     if not section:
         return None
     return {**section,
-            "earned": [dict(line, day=fmt.day(line["completed_on"])) for line in section["earned"]],
             "expiring": [dict(line, day=fmt.day(line["expires_on"]), days=fmt.number(line["days_left"]))
                          for line in section["expiring"]]}
 
@@ -410,10 +409,9 @@ def _learning_blocks(learning):
         return []
     blocks = [_Paragraph(_m("Learning"), 11, bold=True, space_before=4, heading=True),
               _Paragraph(_m("CE credits earned this month from training bought with Learning Credits: %(credits)s",
-                            credits=learning["credits_earned"]), 9)]
-    blocks += [_Paragraph("• " + _m("%(person)s: %(item)s (%(code)s), %(credits)s CE credits, completed on %(day)s",
-                                    person=line["person"], item=line["item"], code=line["code"],
-                                    credits=line["credits"], day=line["day"]), 8) for line in learning["earned"]]
+                            credits=learning["credits_earned"]) + " " + _m(
+                  "(claims: %(claims)s; people: %(people)s)", claims=learning["claims_earned"],
+                  people=learning["people_earning"]), 9)]
     if learning["expiring"]:
         blocks.append(_Paragraph(_m("Certifications expiring within %(days)s days:", days=learning["expiring_days"]),
                                  9, bold=True, space_before=2))

@@ -13,16 +13,16 @@ from .test_clc_link import buy, claims_of
 
 WORDS = {
     "en_US": ("Learning", "CE credits earned this month from training bought with Learning Credits: 40",
-              "Pat: Course ENCOR (ENCOR), 40 CE credits, completed on", "Certifications expiring within 90 days:",
+              "(claims: 1; people: 1)", "Certifications expiring within 90 days:",
               "Quinn: CCNA expires on Aug 15, 2026, in 46 days"),
     "de_DE": ("Weiterbildung", "mit Learning Credits gekaufter Schulungen erworbene CE-Credits: 40",
-              "Pat: Course ENCOR (ENCOR), 40 CE-Credits, abgeschlossen am",
+              "(Anträge: 1; Personen: 1)",
               "Zertifizierungen, die innerhalb von 90 Tagen ablaufen:", "Quinn: CCNA läuft am 15.08.2026 ab, in 46 Tagen"),
     "ja_JP": ("学習", "今月 Learning Credits で購入したトレーニングで取得した CE クレジット: 40",
-              "Pat: Course ENCOR（ENCOR）、40 CE クレジット", "90 日以内に期限切れとなる認定:",
+              "（申請 1 件、1 人）", "90 日以内に期限切れとなる認定:",
               "Quinn: CCNA は 2026/08/15（あと 46 日）に期限切れ"),
     "fr_FR": ("Formation", "Crédits CE obtenus ce mois-ci grâce aux formations payées en Learning Credits : 40",
-              "Pat : Course ENCOR (ENCOR), 40 crédits CE, terminé le", "Certifications expirant dans les 90 jours :",
+              "(demandes : 1 ; personnes : 1)", "Certifications expirant dans les 90 jours :",
               "Quinn : CCNA expire le 15 août 2026, dans 46 jours"),
 }
 

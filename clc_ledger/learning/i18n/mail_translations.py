@@ -76,10 +76,9 @@ ENTRIES = {
         "de": "Diesen Monat mit Learning Credits gekaufter Schulungen erworbene CE-Credits: %(credits)s",
         "fr": "Crédits CE obtenus ce mois-ci grâce aux formations payées en Learning Credits : %(credits)s",
         "ja": "今月 Learning Credits で購入したトレーニングで取得した CE クレジット: %(credits)s"},
-    "%(person)s: %(item)s (%(code)s), %(credits)s CE credits, completed on %(day)s": {
-        "de": "%(person)s: %(item)s (%(code)s), %(credits)s CE-Credits, abgeschlossen am %(day)s",
-        "fr": "%(person)s : %(item)s (%(code)s), %(credits)s crédits CE, terminé le %(day)s",
-        "ja": "%(person)s: %(item)s（%(code)s）、%(credits)s CE クレジット、%(day)s 修了"},
+    "(claims: %(claims)s; people: %(people)s)": {
+        "de": "(Anträge: %(claims)s; Personen: %(people)s)", "fr": "(demandes : %(claims)s ; personnes : %(people)s)",
+        "ja": "（申請 %(claims)s 件、%(people)s 人）"},
     "Certifications expiring within %(days)s days:": {
         "de": "Zertifizierungen, die innerhalb von %(days)s Tagen ablaufen:",
         "fr": "Certifications expirant dans les %(days)s jours :",
