@@ -78,8 +78,8 @@ def _add_learning(app):
                     expires = date(2026, 9, 30) + timedelta(days=days)
                     certifications.append({
                         "id": 3 * serial + c, "person_id": serial, "company_id": company_id, "name": f"Cert {c}",
-                        "level": "professional", "earned_on": expires.replace(year=expires.year - 3),
-                        "cycle_started_on": expires.replace(year=expires.year - 3), "expires_on": expires,
+                        "level": "professional", "earned_on": expires - timedelta(days=3 * 365),
+                        "cycle_started_on": expires - timedelta(days=3 * 365), "expires_on": expires,
                         "next_reminder_on": None, "created_at": now})
                 claims.append({"id": serial, "person_id": serial, "company_id": company_id, "ce_item_id": 1,
                                "debit_id": debit_id, "status": "earned", "credits": 40, "credits_used": 0,

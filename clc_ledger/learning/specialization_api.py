@@ -82,7 +82,10 @@ class RenewalsOut(Schema):
 
 
 def _shown(specialization):
-    return {**specializations.view(specialization), "top_contributors": specializations.top_contributors(specialization)}
+    """A member sees the company's points but not who earned them (R-TEAM-1: only their own rows)."""
+    manager = g.user.is_admin or g.user.role in ("captain", "observer")
+    return {**specializations.view(specialization),
+            "top_contributors": specializations.top_contributors(specialization) if manager else []}
 
 
 @blp.route("/companies/<int:company_id>/specializations")

@@ -94,6 +94,8 @@ def test_points_count_once_per_person_and_session_in_the_window(api, roster, ses
     shown = listed(carla, company)
     assert shown["Security"]["points"] == 50 and shown["Enterprise Networks"]["points"] == 10
     assert shown["Security"]["top_contributors"] == [{"name": "Pat", "points": 30}, {"name": "Quinn", "points": 20}]
+    seen_by_member = listed(roster["mo"], company)["Security"]
+    assert seen_by_member["points"] == 50 and seen_by_member["top_contributors"] == []  # not who earned them
 
 
 def test_the_window_is_the_12_months_before_renewal_and_its_edges(api, roster, sessions):
