@@ -23,7 +23,8 @@ _lazy = domain.lazy_gettext
 def job_labels():
     """What the learning jobs do, for the admin's job page."""
     return {"learning-reminders": _lazy("Reminds people and captains of certifications expiring with their "
-                                        "requirement unmet, and of exam vouchers about to lapse."),
+                                        "requirement unmet, of exam vouchers about to lapse, and of "
+                                        "specializations due for renewal while short of points."),
             "lapse-planned-claims": _lazy("Lapses claims of CLC-funded training not submitted within 90 days, "
                                           "and tells the captains what the seats cost.")}
 

@@ -94,10 +94,10 @@ ENTRIES = {
         "申請 #%(id)s を送信しました: %(credits)s CE クレジットが審査待ちです。"),
     "Give a date as YYYY-MM-DD.": ("Geben Sie ein Datum als JJJJ-MM-TT an.", "Indiquez une date au format AAAA-MM-JJ.",
                                    "日付を YYYY-MM-DD で入力してください。"),
-    "Reminds people and captains of certifications expiring with their requirement unmet, and of exam vouchers about to lapse.": (
-        "Erinnert Personen und Captains an ablaufende Zertifizierungen mit unerfüllter Anforderung und an bald verfallende Prüfungsgutscheine.",
-        "Rappelle aux personnes et aux capitaines les certifications qui expirent sans que les conditions soient remplies, et les bons d'examen sur le point d'expirer.",
-        "要件未達のまま期限が近い認定資格と、失効間近の試験バウチャーを本人とキャプテンに通知します。"),
+    "Reminds people and captains of certifications expiring with their requirement unmet, of exam vouchers about to lapse, and of specializations due for renewal while short of points.": (
+        "Erinnert Personen und Captains an ablaufende Zertifizierungen mit unerfüllter Anforderung, an bald verfallende Prüfungsgutscheine und an Spezialisierungen, deren Erneuerung ansteht, solange Punkte fehlen.",
+        "Rappelle aux personnes et aux capitaines les certifications qui expirent sans que les conditions soient remplies, les bons d'examen sur le point d'expirer et les spécialisations à renouveler auxquelles il manque des points.",
+        "要件未達のまま期限が近い認定資格、失効間近の試験バウチャー、ポイント不足のまま更新期限が近いスペシャライゼーションを本人とキャプテンに通知します。"),
     "Lapses claims of CLC-funded training not submitted within 90 days, and tells the captains what the seats cost.": (
         "Lässt Anträge für mit CLCs bezahlte Schulungen verfallen, die nicht innerhalb von 90 Tagen eingereicht wurden, und nennt den Captains die Kosten der Plätze.",
         "Fait expirer les demandes de formations payées en CLC non soumises sous 90 jours et indique aux capitaines le coût des places.",
