@@ -118,7 +118,11 @@ def forecast_chart(kind):
     chart = pygal.Bar(style=STYLE, width=600, height=300, show_legend=False, js=[], title=title, x_label_rotation=0,
                       truncate_label=-1, margin=16, print_values=False)
     chart.x_labels = [month(first_day, "yyMMM") for first_day, _count, _credits in months]
-    chart.add(title, [count if kind == "certifications" else credits for _first, count, credits in months])
+    values = [count if kind == "certifications" else credits for _first, count, credits in months]
+    top = max(values + [1])
+    step = max(1, -(-top // 5))  # whole numbers on the axis: certifications and credits are counted
+    chart.y_labels = list(range(0, top + step, step))
+    chart.add(title, values)
     response = Response(SCRIPT.sub("", chart.render(is_unicode=True)), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, no-store"
     return response
