@@ -19,7 +19,7 @@ from pathlib import Path
 from bench import common
 
 MEASURES = {"1": "b1_debit", "2": "b2_http", "3": "b3_reads", "4": "b4_expiry", "5": "b5_statements",
-            "6": "b6_pages", "7": "b7_learning"}
+            "6": "b6_pages", "7": "b7_learning", "8": "b8_learning_team"}
 
 
 def machine():

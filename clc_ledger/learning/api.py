@@ -215,3 +215,5 @@ def _fields(obj, schema):
 def _plain(row):
     return {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in row.items()}
 
+from . import specialization_api  # noqa: E402,F401  (Learning II routes on the same blueprint)
+from . import team_api  # noqa: E402,F401

@@ -106,6 +106,14 @@ def feed(token):
             calendar.add_component(_event(f"sales-order-{order.id}", order.expires_on,
                                           f"Learning Credits on {order.so_number} expire",
                                           "They expire at 12:01 a.m. on this day."))
+        from .models import Specialization
+
+        for specialization in db.session.scalars(select(Specialization).where(
+                Specialization.company_id == found.company_id).order_by(Specialization.renewal_due_on,
+                                                                        Specialization.id)):
+            calendar.add_component(_event(f"specialization-{specialization.id}", specialization.renewal_due_on,
+                                          f"{specialization.name} specialization renewal due",
+                                          "Points count in the 12 months before this day (R-PTS-3)."))
     return calendar.to_ical()
 
 

@@ -15,6 +15,7 @@ from ..errors import ClcError, Conflict, Forbidden, NotFound, RuleViolation
 from ..extensions import db
 from ..ledger.models import ELIGIBLE_CATEGORIES
 from . import rules
+from . import specializations as specialization_rules
 from .models import DELIVERIES, EXAM_KINDS, CeItem, Certification, Claim, ClaimEvidence, Exam, Voucher
 from .people import get_person, may_act_for, require_manager
 from .progress import recertify
@@ -42,12 +43,14 @@ def create_item(*, code, title, credits, delivery, clc_category=None, list_price
         raise RuleViolation(f"{clc_category!r} is not an eligible CLC category.",
                             {"clc_category": ["One of: " + ", ".join(ELIGIBLE_CATEGORIES)]})
     code = code.strip()
+    specialization_rules.check_item_points(points, specializations)
     if db.session.scalar(select(CeItem.id).where(CeItem.code == code)):
         raise Conflict(f"A CE item with code {code} already exists.")
     item = CeItem(code=code, title=title.strip(), credits=credits, delivery=delivery, clc_category=clc_category,
                   list_price=list_price, points=points)
     db.session.add(item)
     db.session.flush()
+    specialization_rules.link_item(item, specializations)
     return item
 
 
@@ -113,6 +116,7 @@ def submit_claim(*, viewer_id, person_id, ce_item_id, completed_on, validation_c
                   submitted_at=now)
     db.session.add(claim)
     db.session.flush()
+    specialization_rules.record_from_claim(claim, viewer.id)  # one item, credits and points (R-PTS-2)
     return claim
 
 
@@ -166,6 +170,7 @@ def complete_claim(claim_id, *, viewer_id, completed_on, validation_code=None):
     check_submission(claim.person, claim.item, completed_on, except_claim_id=claim.id)
     _move(claim, "pending", "planned", completed_on=completed_on, submitted_at=clock.now(),
           validation_code=(validation_code or "").strip() or claim.validation_code)
+    specialization_rules.record_from_claim(claim, viewer.id)
     return claim
 
 

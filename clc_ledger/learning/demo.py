@@ -61,3 +61,37 @@ def load_learning_demo():
                                  attendees=[roster["Bob"].id, roster["Erin"].id])
     if debit.status == "pending":
         debits.approve_debit(debit.id, captain_id=alice.id)
+    load_partner_demo(alice, roster)
+
+
+# Knowledge sessions (code, title, points, specializations) and Acme's specializations
+# (name, type, approved this many days ago): Enterprise Networks falls due in about two months
+# and is short of points, Collaboration (express) has what it needs.
+SESSIONS = [
+    ("KS-SDA-101", "SD-Access design essentials (knowledge session)", 20, ["Enterprise Networks"]),
+    ("KS-WIFI6", "Wi-Fi 6 and 6E deployment (knowledge session)", 10, ["Enterprise Networks"]),
+    ("KS-WEBEX", "Webex Calling for partners (knowledge session)", 20, ["Collaboration"]),
+    ("KS-SECURE", "Secure access for collaboration (knowledge session)", 5, ["Collaboration", "Enterprise Networks"]),
+]
+SPECIALIZATIONS = [("Enterprise Networks", "architecture", 300), ("Collaboration", "express", 120)]
+
+
+def load_partner_demo(alice, roster):
+    """Acme as a Cisco partner: specializations, knowledge sessions and points earned (R-PTS-*)."""
+    from . import specializations
+
+    today = clock.today()
+    sessions = {code: claims.create_item(code=code, title=title, credits=1, delivery="knowledge_session",
+                                         points=points, specializations=names)
+                for code, title, points, names in SESSIONS}
+    held = {name: specializations.create_specialization(alice.company_id, viewer_id=alice.id, name=name, type=kind,
+                                                        approved_on=today - timedelta(days=days_ago))
+            for name, kind, days_ago in SPECIALIZATIONS}
+    for person, code, spec, days_ago, how in (
+            ("Bob", "KS-SDA-101", "Enterprise Networks", 200, "started"),
+            ("Erin", "KS-SDA-101", "Enterprise Networks", 150, "assessment_passed"),
+            ("Dana", "KS-WIFI6", "Enterprise Networks", 40, "started"),
+            ("Dana", "KS-WEBEX", "Collaboration", 90, "started"),
+            ("Erin", "KS-WEBEX", "Collaboration", 60, "assessment_passed")):
+        specializations.record_points(held[spec].id, viewer_id=alice.id, person_id=roster[person].id,
+                                      ce_item_id=sessions[code].id, on=today - timedelta(days=days_ago), how=how)

@@ -189,3 +189,81 @@ class CalendarToken(db.Model):
     company_id = db.Column(db.Integer, db.ForeignKey("companies.id"), nullable=False, index=True)
     created_at = db.Column(UTCDateTime(), nullable=False)
     revoked_at = db.Column(UTCDateTime(), nullable=True)
+
+
+# --- Learning II: partner specializations and their points (R-PTS-*) ----------------------
+
+SPECIALIZATION_TYPES = ("architecture", "technology", "express")
+POINT_VALUES = (1, 5, 10, 20)  # R-PTS-2
+POINT_HOWS = ("started", "assessment_passed")  # a download alone earns nothing (R-PTS-2)
+
+
+class CeItemSpecialization(db.Model):
+    """The specializations (by name) a knowledge session's points count for (R-PTS-2)."""
+
+    __tablename__ = "ce_item_specializations"
+
+    ce_item_id = db.Column(db.Integer, db.ForeignKey("ce_items.id"), primary_key=True)
+    name = db.Column(db.String(200), primary_key=True)
+
+
+class Specialization(db.Model):
+    """A partner company's specialization (R-PTS-1). Its points window runs from
+    `window_started_on` (approval, then the day after each renewal) to the day before
+    `renewal_due_on`, and never further back than 12 months before it (R-PTS-3)."""
+
+    __tablename__ = "specializations"
+    __table_args__ = (db.UniqueConstraint("company_id", "name", name="uq_specializations_company_name"),
+                      db.CheckConstraint(_in("type", SPECIALIZATION_TYPES), name="type"))
+
+    id = db.Column(db.Integer, primary_key=True)
+    company_id = db.Column(db.Integer, db.ForeignKey("companies.id"), nullable=False, index=True)
+    name = db.Column(db.String(200), nullable=False)
+    type = db.Column(db.String(16), nullable=False)
+    approved_on = db.Column(db.Date, nullable=False)
+    window_started_on = db.Column(db.Date, nullable=False)
+    renewal_due_on = db.Column(db.Date, nullable=False, index=True)
+    created_at = db.Column(UTCDateTime(), nullable=False)
+
+
+class PointEntry(db.Model):
+    """Points a person earned from a knowledge session on a day (R-PTS-2). One entry counts
+    for every specialization of the company the session is linked to."""
+
+    __tablename__ = "point_entries"
+    __table_args__ = (db.CheckConstraint(_in("how", POINT_HOWS), name="how"),
+                      db.Index("ix_point_entries_company_on", "company_id", "earned_on"))
+
+    id = db.Column(db.Integer, primary_key=True)
+    company_id = db.Column(db.Integer, db.ForeignKey("companies.id"), nullable=False)
+    person_id = db.Column(db.Integer, db.ForeignKey("people.id"), nullable=False, index=True)
+    ce_item_id = db.Column(db.Integer, db.ForeignKey("ce_items.id"), nullable=False)
+    claim_id = db.Column(db.Integer, db.ForeignKey("ce_claims.id"), nullable=True)
+    points = db.Column(db.Integer, nullable=False)
+    earned_on = db.Column(db.Date, nullable=False)
+    how = db.Column(db.String(24), nullable=False)
+    recorded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    recorded_at = db.Column(UTCDateTime(), nullable=False)
+
+
+class SpecializationRenewal(db.Model):
+    """History: one row per renewal recorded (R-PTS-3), with the points it had and, when they
+    fell short, the override reason given."""
+
+    __tablename__ = "specialization_renewals"
+
+    id = db.Column(db.Integer, primary_key=True)
+    specialization_id = db.Column(db.Integer, db.ForeignKey("specializations.id"), nullable=False, index=True)
+    renewed_on = db.Column(db.Date, nullable=False)
+    previous_due_on = db.Column(db.Date, nullable=False)
+    next_due_on = db.Column(db.Date, nullable=False)
+    points = db.Column(db.Integer, nullable=False)
+    required = db.Column(db.Integer, nullable=False)
+    override_reason = db.Column(db.String(1000), nullable=True)
+    recorded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    recorded_at = db.Column(UTCDateTime(), nullable=False)
+
+
+# The names an item's points count for, loaded with the item (API: CeItemOut.specializations).
+CeItem.links = db.relationship(CeItemSpecialization, lazy="selectin", order_by=CeItemSpecialization.name)
+CeItem.specializations = property(lambda item: [link.name for link in item.links])

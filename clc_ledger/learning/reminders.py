@@ -8,6 +8,9 @@ only the certifications due today (an index), so its cost grows with what is due
 the roster. Late runs send only the most recent threshold passed, as expiry reminders do.
 
 Exam vouchers: 60 and 30 days before one lapses unused, to the person and the captains.
+
+Specializations (R-PTS-3): 90, 60 and 30 days before renewal is due while the window's
+points are short of the requirement, to the captains, once per threshold and renewal date.
 """
 from datetime import timedelta
 
@@ -19,9 +22,9 @@ from ..db import transactional
 from ..extensions import db
 from ..ledger.sales_orders import company_sales_orders
 from ..notifications import outbox
-from . import rules
+from . import rules, specializations
 from .clc_link import captain_emails
-from .models import Certification, Voucher
+from .models import Certification, Specialization, Voucher
 from .progress import pools, view
 
 
@@ -44,8 +47,32 @@ def send_learning_reminders(now=None):
     db.session.rollback()
     sent = sum(_remind_certification(certification_id, today) for certification_id in due)
     voucher_sent = sum(_remind_voucher(voucher_id, today) for voucher_id in vouchers)
+    renewals = db.session.scalars(select(Specialization.id).where(
+        Specialization.renewal_due_on > today,
+        Specialization.renewal_due_on <= today + timedelta(days=max(specializations.REMINDER_DAYS)))).all()
+    db.session.rollback()
+    specialization_sent = sum(_remind_specialization(specialization_id, today) for specialization_id in renewals)
     return {"certifications_due": len(due), "certification_reminders": sent,
-            "vouchers_checked": len(vouchers), "voucher_reminders": voucher_sent}
+            "vouchers_checked": len(vouchers), "voucher_reminders": voucher_sent,
+            "specializations_checked": len(renewals), "specialization_reminders": specialization_sent}
+
+
+@transactional
+def _remind_specialization(specialization_id, today):
+    specialization = db.session.get(Specialization, specialization_id, populate_existing=True)
+    days_left = (specialization.renewal_due_on - today).days
+    threshold = threshold_for(days_left, specializations.REMINDER_DAYS)
+    shown = specializations.view(specialization, today)
+    to = captain_emails(specialization.company_id)
+    if threshold is None or shown["short"] == 0 or not to:
+        return 0
+    company = db.session.get(Company, specialization.company_id)
+    return int(outbox.enqueue_notice(
+        "specialization_reminder", company.locale, to=to,
+        dedupe_key=f"specialization-reminder:{specialization.id}:{specialization.renewal_due_on.isoformat()}:{threshold}",
+        company={"name": company.name}, specialization={"name": specialization.name, "type": specialization.type},
+        renewal_due_on=specialization.renewal_due_on, days_left=days_left, points=shown["points"],
+        required=shown["required"], short=shown["short"], window_from=shown["window_from"]))
 
 
 @transactional

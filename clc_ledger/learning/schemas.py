@@ -118,6 +118,7 @@ class CeItemOut(Schema):
     clc_category = fields.String(allow_none=True)
     list_price = Credits(allow_none=True)
     points = fields.Integer(allow_none=True)
+    specializations = fields.List(fields.String())
 
 
 class CeItemsOut(Schema):

@@ -23,7 +23,8 @@ _lazy = domain.lazy_gettext
 def job_labels():
     """What the learning jobs do, for the admin's job page."""
     return {"learning-reminders": _lazy("Reminds people and captains of certifications expiring with their "
-                                        "requirement unmet, and of exam vouchers about to lapse."),
+                                        "requirement unmet, of exam vouchers about to lapse, and of "
+                                        "specializations due for renewal while short of points."),
             "lapse-planned-claims": _lazy("Lapses claims of CLC-funded training not submitted within 90 days, "
                                           "and tells the captains what the seats cost.")}
 
@@ -205,3 +206,4 @@ def debit_training_from(form):
 def _learning_globals(state):
     # Globals, not a context processor: imported macros and included templates see them too.
     state.app.jinja_env.globals.update(lt=_, learning_at_risk=at_risk_rows, learning_debit_choices=debit_choices)
+from . import team_views  # noqa: E402,F401  (Learning II pages on the same blueprint)

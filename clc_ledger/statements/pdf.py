@@ -125,6 +125,7 @@ def _pdf_blocks(ctx):
                                  11, bold=True, color=WARNING_COLOR, space_before=4))
         blocks += [_Paragraph("• " + expiring_line(line, fmt), 9) for line in ctx["expiring"]]
 
+    blocks += _learning_blocks(ctx.get("learning"))
     blocks.append(_Paragraph(_m("Movements"), 11, bold=True, space_before=4, heading=True))
     if ctx["entries"]:
         header = (_m("Date"), _m("Type"), _m("Sales order"), _m("Description"), _m("Amount"), _m("Running balance"))
@@ -160,6 +161,24 @@ def _pdf_blocks(ctx):
                                 zone=ctx["content"]["time_zone"]), 7, space_before=4))
     return blocks
 
+
+
+def _learning_blocks(learning):
+    """R-TEAM-2: CE credits earned from training bought with CLCs, certifications expiring soon."""
+    if not learning:
+        return []
+    blocks = [_Paragraph(_m("Learning"), 11, bold=True, space_before=4, heading=True),
+              _Paragraph(_m("CE credits earned this month from training bought with Learning Credits: %(credits)s",
+                            credits=learning["credits_earned"]) + " " + _m(
+                  "(claims: %(claims)s; people: %(people)s)", claims=learning["claims_earned"],
+                  people=learning["people_earning"]), 9)]
+    if learning["expiring"]:
+        blocks.append(_Paragraph(_m("Certifications expiring within %(days)s days:", days=learning["expiring_days"]),
+                                 9, bold=True, space_before=2))
+        blocks += [_Paragraph("• " + _m("%(person)s: %(certification)s expires on %(day)s, in %(days)s days",
+                                        person=line["person"], certification=line["certification"],
+                                        day=line["day"], days=line["days"]), 8) for line in learning["expiring"]]
+    return blocks
 
 class _Sheet:
     """A4 pages filled from the top: texts wrap within their width, a table row that does not

@@ -6,7 +6,6 @@ amounts are formatted by Babel for the locale stated (R-MON-1: every amount in C
 """
 import csv
 import io
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -184,7 +183,17 @@ def context(statement, locale=None):
         "expiring": [line for line in sales_orders if line["expiring_soon"]],
         "expiring_total": content["expiring_soon"],
         "expiring_days": 90,
+        "learning": _learning(content.get("learning"), fmt),
     }
+
+
+def _learning(section, fmt):
+    """The learning section (R-TEAM-2) with its dates formatted, or None."""
+    if not section:
+        return None
+    return {**section,
+            "expiring": [dict(line, day=fmt.day(line["expires_on"]), days=fmt.number(line["days_left"]))
+                         for line in section["expiring"]]}
 
 
 def _locale_of(statement):

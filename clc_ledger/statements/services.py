@@ -154,8 +154,13 @@ def build_snapshots(companies, period):
     for rows, query in ((entries, _MONTH_ENTRIES), (sums, _SUMS_BY_SALES_ORDER), (sales_orders, _SALES_ORDERS)):
         for row in db.session.execute(query, window):
             rows[row.company_id].append(row)
-    return {company.id: _snapshot(company, period, entries[company.id], sums[company.id], sales_orders[company.id])
-            for company in companies}
+    snapshots = {company.id: _snapshot(company, period, entries[company.id], sums[company.id],
+                                       sales_orders[company.id]) for company in companies}
+    from ..learning.statement_section import sections  # R-TEAM-2, only where there is something to state
+
+    for company_id, section in sections(list(snapshots), *first_and_last_day(period)).items():
+        snapshots[company_id][0]["learning"] = section
+    return snapshots
 
 
 def _snapshot(company, period, month_entries, sums, sales_orders):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bench import b1_debit, b2_http, b3_reads, b4_expiry, b5_statements, b6_pages, b7_learning, common
+from bench import b1_debit, b2_http, b3_reads, b4_expiry, b5_statements, b6_pages, b7_learning, b8_learning_team, common
 
 KINDS = ["postgresql"] if os.environ.get("CLC_TEST_DATABASE_URL") else ["sqlite"]
 
@@ -40,7 +40,8 @@ def test_bulk_data_is_a_valid_ledger():
     common.dispose(app)
 
 
-@pytest.mark.parametrize("module", [b1_debit, b2_http, b3_reads, b4_expiry, b5_statements, b6_pages, b7_learning],
+@pytest.mark.parametrize("module", [b1_debit, b2_http, b3_reads, b4_expiry, b5_statements, b6_pages, b7_learning,
+                                    b8_learning_team],
                          ids=lambda module: module.__name__.rsplit(".", 1)[1])
 def test_benchmark_runs_at_tiny_size(module):
     results = module.run("tiny", KINDS, runs=1)

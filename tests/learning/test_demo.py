@@ -20,3 +20,15 @@ def test_the_demo_has_people_certifications_claims_and_a_ce_bearing_debit(app):
     assert states == ["earned", "pending", "planned", "planned"]
     load_demo()  # a second load adds nothing
     assert len(db.session.scalars(select(Claim)).all()) == 4
+
+
+def test_the_demo_partner_holds_specializations_with_points(app):
+    """Learning II in the demo: one specialization short of points before renewal, one met."""
+    from clc_ledger.learning import specializations
+
+    load_demo()
+    acme = db.session.scalar(select(Company).where(Company.name == "Acme Networks"))
+    shown = {s.name: specializations.view(s) for s in specializations.list_specializations(acme.id)}
+    assert (shown["Enterprise Networks"]["points"], shown["Enterprise Networks"]["required"]) == (50, 100)
+    assert 0 < shown["Enterprise Networks"]["days_to_renewal"] <= 90
+    assert (shown["Collaboration"]["points"], shown["Collaboration"]["short"]) == (40, 0)

@@ -55,6 +55,38 @@ ENTRIES = {
         "de": "Der Prüfungsgutschein von %(name)s (%(company)s), mit Learning Credits gekauft (Belastung #%(debit)s), verfällt ungenutzt am %(date)s, in %(days)s Tagen.",
         "fr": "Le bon d'examen de %(name)s (%(company)s), acheté en Learning Credits (débit n° %(debit)s), expire inutilisé le %(date)s, dans %(days)s jours.",
         "ja": "%(name)s（%(company)s）の試験バウチャー（Learning Credits で購入、引き落とし #%(debit)s）は、未使用のまま %(date)s（あと %(days)s 日）に失効します。"},
+    "%(company)s: %(specialization)s is due for renewal in %(days)s days, %(short)s points short": {
+        "de": "%(company)s: %(specialization)s muss in %(days)s Tagen erneuert werden, es fehlen %(short)s Punkte",
+        "fr": "%(company)s : %(specialization)s doit être renouvelée dans %(days)s jours, il manque %(short)s points",
+        "ja": "%(company)s: %(specialization)s の更新まであと %(days)s 日、ポイントが %(short)s 不足しています"},
+    "The specialization %(specialization)s of %(company)s is due for renewal on %(date)s, in %(days)s days.": {
+        "de": "Die Spezialisierung %(specialization)s von %(company)s muss am %(date)s erneuert werden, in %(days)s Tagen.",
+        "fr": "La spécialisation %(specialization)s de %(company)s doit être renouvelée le %(date)s, dans %(days)s jours.",
+        "ja": "%(company)s のスペシャライゼーション %(specialization)s は %(date)s（あと %(days)s 日）に更新期限を迎えます。"},
+    "Points since %(date)s: %(points)s of %(required)s required; %(short)s still missing.": {
+        "de": "Punkte seit %(date)s: %(points)s von %(required)s erforderlichen; es fehlen noch %(short)s.",
+        "fr": "Points depuis le %(date)s : %(points)s sur les %(required)s requis ; il en manque encore %(short)s.",
+        "ja": "%(date)s 以降のポイント: 必要な %(required)s のうち %(points)s。あと %(short)s 不足しています。"},
+    "Points are earned when a person starts a linked knowledge session online or passes its assessment; a download alone earns nothing.": {
+        "de": "Punkte gibt es, wenn eine Person eine verknüpfte Knowledge Session online startet oder ihre Prüfung besteht; ein Download allein bringt nichts.",
+        "fr": "Les points sont acquis quand une personne démarre en ligne une session de connaissances liée ou réussit son évaluation ; un simple téléchargement ne rapporte rien.",
+        "ja": "ポイントは、関連するナレッジセッションをオンラインで開始するか、その評価に合格したときに付与されます。ダウンロードだけではポイントになりません。"},
+    "Learning": {"de": "Weiterbildung", "fr": "Formation", "ja": "学習"},
+    "CE credits earned this month from training bought with Learning Credits: %(credits)s": {
+        "de": "Diesen Monat mit Learning Credits gekaufter Schulungen erworbene CE-Credits: %(credits)s",
+        "fr": "Crédits CE obtenus ce mois-ci grâce aux formations payées en Learning Credits : %(credits)s",
+        "ja": "今月 Learning Credits で購入したトレーニングで取得した CE クレジット: %(credits)s"},
+    "(claims: %(claims)s; people: %(people)s)": {
+        "de": "(Anträge: %(claims)s; Personen: %(people)s)", "fr": "(demandes : %(claims)s ; personnes : %(people)s)",
+        "ja": "（申請 %(claims)s 件、%(people)s 人）"},
+    "Certifications expiring within %(days)s days:": {
+        "de": "Zertifizierungen, die innerhalb von %(days)s Tagen ablaufen:",
+        "fr": "Certifications expirant dans les %(days)s jours :",
+        "ja": "%(days)s 日以内に期限切れとなる認定:"},
+    "%(person)s: %(certification)s expires on %(day)s, in %(days)s days": {
+        "de": "%(person)s: %(certification)s läuft am %(day)s ab, in %(days)s Tagen",
+        "fr": "%(person)s : %(certification)s expire le %(day)s, dans %(days)s jours",
+        "ja": "%(person)s: %(certification)s は %(day)s（あと %(days)s 日）に期限切れ"},
 }
 
 
