@@ -45,6 +45,9 @@ def page_for(chromium, live_url):
 
 
 def fits(page):
+    """Nothing wider than the screen, measured once the page and its style sheet have loaded
+    (right after a click the table may be laid out without them)."""
+    page.wait_for_load_state("load")
     return page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
 
 
