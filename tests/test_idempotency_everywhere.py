@@ -41,6 +41,16 @@ def _requests(ids):
         "/api/v1/ce-claims/{claim_id}/evidence": ("carla", {"claim_id": ids["claim"]}, "multipart"),
         "/api/v1/people/{owner_id}/calendar-token": ("carla", {"owner_id": ids["person"]}, {}),
         "/api/v1/companies/{owner_id}/calendar-token": ("carla", {"owner_id": ids["company"]}, {}),
+        "/api/v1/companies/{company_id}/specializations": (
+            "carla", {"company_id": ids["company"]}, {"name": "Collaboration", "type": "technology",
+                                                      "approved_on": "2025-09-01"}),
+        "/api/v1/specializations/{specialization_id}/points": (
+            "carla", {"specialization_id": ids["specialization"]}, {"person_id": ids["person"],
+                                                                  "ce_item_id": ids["session"],
+                                                                  "on": "2026-06-01", "how": "started"}),
+        "/api/v1/specializations/{specialization_id}/renewals": (
+            "carla", {"specialization_id": ids["specialization"]}, {"renewed_on": "2026-06-14",
+                                                                  "override_reason": "Cisco granted an exception"}),
     }
 
 
@@ -78,8 +88,13 @@ def world(api, acme):
                                                   "completed_on": "2026-06-01"}).get_json()
     unclaimed = api.admin.post("/api/v1/ce-items", json={"code": "PY-REV", "title": "Python review", "credits": 15,
                                                          "delivery": "digital"}).get_json()
+    specialization = carla.post(f"/api/v1/companies/{company_id}/specializations", json={
+        "name": "Security", "type": "architecture", "approved_on": "2025-09-01"}).get_json()
+    session = api.admin.post("/api/v1/ce-items", json={
+        "code": "KS-SEC", "title": "Security knowledge session", "credits": 1, "delivery": "knowledge_session",
+        "points": 5, "specializations": ["Security"]}).get_json()
     actors = {"admin": api.admin, "carla": carla, "mo": acme["mo"]}
-    return actors, {"company": company_id, "debit": debit["id"], "person": person["id"], "ce_item": unclaimed["id"],
+    return actors, {"specialization": specialization["id"], "session": session["id"],"company": company_id, "debit": debit["id"], "person": person["id"], "ce_item": unclaimed["id"],
                     "claim": claim["id"]}
 
 
@@ -92,7 +107,8 @@ def test_every_creating_post_is_covered_and_documents_the_header(api, world):
         assert ("Idempotency-Key" in names) == (path not in NOT_IDEMPOTENT), path
 
 
-@pytest.mark.parametrize("path", sorted(_requests(dict.fromkeys(("company", "debit", "person", "ce_item", "claim"), 0))))
+@pytest.mark.parametrize("path", sorted(_requests(dict.fromkeys(("company", "debit", "person", "ce_item", "claim",
+                                                                  "specialization", "session"), 0))))
 def test_the_same_key_returns_the_first_response_and_creates_nothing(api, world, path):
     actors, ids = world
     who, values, body = _requests(ids)[path]
