@@ -94,7 +94,8 @@ def world(api, acme):
         "code": "KS-SEC", "title": "Security knowledge session", "credits": 1, "delivery": "knowledge_session",
         "points": 5, "specializations": ["Security"]}).get_json()
     actors = {"admin": api.admin, "carla": carla, "mo": acme["mo"]}
-    return actors, {"specialization": specialization["id"], "session": session["id"],"company": company_id, "debit": debit["id"], "person": person["id"], "ce_item": unclaimed["id"],
+    return actors, {"specialization": specialization["id"], "session": session["id"], "company": company_id,
+                    "debit": debit["id"], "person": person["id"], "ce_item": unclaimed["id"],
                     "claim": claim["id"]}
 
 
