@@ -22,6 +22,8 @@ from .errors import ClcError, RuleViolation
 from .grammar import MAX_STORED_ID, text_problem
 from .doctor import ConfigError, redacted
 from .extensions import api, babel, csrf, db, login_manager, migrate
+from .notifications import debit_notices  # noqa: F401  (receives the ledger's debit_notice)
+from .reissues import services as reissues  # noqa: F401  (receives the ledger's credits_returned)
 
 log = logging.getLogger(__name__)
 
