@@ -82,7 +82,7 @@ def schedulers(database_url, tmp_path):
 @transactional
 def _enqueue(count):
     for i in range(count):
-        outbox.enqueue(to=f"person{i}@example.com", subject=f"Queued {i}", text="x")
+        outbox.enqueue_emails([outbox.Email(f"person{i}@example.com", f"Queued {i}", "x", None, [], f"queued:{i}")])
 
 
 def _runs():
