@@ -100,6 +100,15 @@ class SalesOrderView:
         return original.so_number if original is not None else None
 
 
+EXPIRING_SOON_DAYS = 90
+
+
+def is_expiring_soon(days_left):
+    """'Expiring soon', the one definition (the statement's flag, the home page's warnings):
+    at most 90 days to an SO's expiry date, and not past it."""
+    return days_left is not None and 0 <= days_left <= EXPIRING_SOON_DAYS
+
+
 def is_past_expiry(sales_order, now=None):
     return _past(sales_order.expires_on, now or clock.now())
 

@@ -6,7 +6,6 @@ amounts are formatted by Babel for the locale stated (R-MON-1: every amount in C
 """
 import csv
 import io
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
