@@ -24,6 +24,7 @@ from .doctor import ConfigError, redacted
 from .extensions import api, babel, csrf, db, login_manager, migrate
 from .notifications import debit_notices  # noqa: F401  (receives the ledger's debit_notice)
 from .reissues import services as reissues  # noqa: F401  (receives the ledger's credits_returned)
+from .statements import services as statements  # noqa: F401  (answers the ledger's months_stated)
 
 log = logging.getLogger(__name__)
 

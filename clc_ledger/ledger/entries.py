@@ -2,11 +2,10 @@
 in the same transaction, chained to the company's previous entry (R-LED-1, R-LED-2)."""
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import select
-
 from .. import clock
 from ..extensions import db
 from . import store
+from .signals import months_stated
 from .models import BALANCE_KINDS, HOLD_KINDS, chain_hash, note_content
 
 
@@ -27,9 +26,7 @@ def open_effective_time(company_id, effective_at, recorded_at):
     else None. Only entries dated back across a month end cost a query."""
     if _month(effective_at) >= _month(recorded_at):
         return effective_at, None
-    from ..statements.models import Statement  # statements read the ledger; not the other way round
-
-    issued = set(db.session.scalars(select(Statement.period).where(Statement.company_id == company_id)))
+    issued = set().union(*(periods for _receiver, periods in months_stated.send(company_id)))
     year, month = _month(effective_at)
     original = f"{year:04d}-{month:02d}"
     if original not in issued:

@@ -13,6 +13,9 @@ them. A receiver that raises rolls the whole operation back.
 - `credits_returned(sales_order, company=, actor_id=, now=)`: credits came back to an SO
   (a hold released, a debit reversed), under the company lock; before they expire there
   (R-EXP-3), a reissued SO's go on to its reissue SO (R-RSS-4, reissues.services listens).
+- `months_stated(company_id)`: a question rather than news: each receiver returns the set
+  of months ('YYYY-MM') whose statement the company has already (R-LED-3; statements.services
+  answers).
 
 Receivers are connected when their modules are imported; clc_ledger.app imports them.
 """
@@ -25,3 +28,4 @@ debit_posted = _signals.signal("debit-posted")
 debit_reversed = _signals.signal("debit-reversed")
 debit_notice = _signals.signal("debit-notice")
 credits_returned = _signals.signal("credits-returned")
+months_stated = _signals.signal("months-stated")

@@ -36,6 +36,7 @@ from ..db import transactional
 from ..errors import N_, NotFound, RuleViolation
 from ..extensions import db
 from ..ledger.models import LedgerEntry, SalesOrder
+from ..ledger.signals import months_stated
 from ..notifications import outbox
 from . import render
 from .snapshot import (build_snapshot, build_snapshots, first_and_last_day, parse_period, period_bounds, period_of,
@@ -53,6 +54,11 @@ COMPANIES_PER_TRANSACTION = {"sqlite": 10, "postgresql": 50}
 
 
 # --- issuing -----------------------------------------------------------------------------
+
+@months_stated.connect
+def _months_stated(company_id, **_):
+    return set(db.session.scalars(select(Statement.period).where(Statement.company_id == company_id)))
+
 
 def _existing(company_id, period):
     return db.session.scalar(select(Statement).where(Statement.company_id == company_id,
