@@ -6,7 +6,7 @@ from .. import clock
 from ..extensions import db
 from . import store
 from .signals import months_stated
-from .models import BALANCE_KINDS, HOLD_KINDS, chain_hash, note_content
+from .models import BALANCE_KINDS, HOLD_KINDS, chain_hash, entry_content
 
 
 def _month(instant):
@@ -66,9 +66,7 @@ def record_entry(company, sales_order, kind, amount, *, actor_id=None, debit_id=
     content = {"company_id": company.id, "sales_order_id": sales_order.id, "effective_at": effective_at,
                "recorded_at": recorded_at, "deferred_from": deferred_from, "kind": kind,
                "amount": amount, "debit_id": debit_id, "description": description, "actor_id": actor_id}
-    digest = chain_hash(company.ledger_head, {
-        **content, "effective_at": effective_at.isoformat(timespec="microseconds"),
-        "recorded_at": recorded_at.isoformat(timespec="microseconds"), **note_content(note, refs)})
+    digest = chain_hash(company.ledger_head, entry_content(**content, note=note, refs=refs))
     store.append_entry(company, sales_order, {**content, "note": note, "refs": refs if note else None,
                                               "prev_hash": company.ledger_head, "hash": digest},
                        balance=balance, held=held)
