@@ -26,7 +26,7 @@ order above (expiry before statements), then the outbox. A run that ends `partia
 import logging
 import signal
 import threading
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import click
 from flask import current_app
@@ -35,21 +35,16 @@ from flask.cli import with_appcontext
 from .. import clock
 from ..db import transactional, utcnow_real
 from ..extensions import db
-from .calendar import Daily, Monthly, due_date
+from . import TABLE
+from .calendar import due_date
 from .models import JobSchedule
 from .runs import JobBusy, run_status, run_tracked
 
 log = logging.getLogger("clc_ledger.scheduler")
 
-SCHEDULE = {
-    "expire-credits": Daily(time(0, 1)),
-    "age-pending-debits": Daily(time(6, 0)),
-    "expiry-reminders": Daily(time(6, 5)),
-    "monthly-statements": Monthly(time(3, 0)),
-    "lapse-planned-claims": Daily(time(6, 10)),
-    "learning-reminders": Daily(time(6, 15)),
-}
-CATCH_UP = (*SCHEDULE, "deliver-outbox")
+# In catch-up order (jobs.TABLE): the daily and monthly jobs, then the outbox.
+CATCH_UP = tuple(job.name for job in sorted(TABLE, key=lambda job: job.catch_up))
+SCHEDULE = {job.name: job.schedule for job in sorted(TABLE, key=lambda job: job.catch_up) if job.schedule is not None}
 OUTBOX_EVERY = timedelta(minutes=1)
 
 
