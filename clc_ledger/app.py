@@ -54,7 +54,7 @@ def create_app(test_config=None):
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
-    # Now, once, rather than in the first request or job of each process (~30 ms); a mapping
+    # Now, once, rather than in the first request or job of each process; a mapping
     # mistake also shows at start-up.
     configure_mappers()
     return app

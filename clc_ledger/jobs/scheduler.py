@@ -119,7 +119,7 @@ def _record(name, due, outcome):
             state.done_through = due
         state.retry_at = None
     else:
-        retry = float(current_app.config.get("CLC_JOB_RETRY_SECONDS") or 300)
+        retry = float(current_app.config["CLC_JOB_RETRY_SECONDS"])
         state.retry_at = now + timedelta(seconds=retry)
 
 
@@ -142,7 +142,7 @@ def build_scheduler(app, *, catch_up_on_start=True):
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    tick = float(app.config.get("CLC_SCHEDULER_TICK_SECONDS") or 20)
+    tick = float(app.config["CLC_SCHEDULER_TICK_SECONDS"])
     scheduler = BlockingScheduler(
         timezone=UTC,
         executors={"default": ThreadPoolExecutor(max_workers=len(SCHEDULE) + 2)},

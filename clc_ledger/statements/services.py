@@ -48,8 +48,8 @@ log = logging.getLogger(__name__)
 RECIPIENT_ROLES = ("observer", "captain")
 ISSUED_PERIODS_BATCH = 500  # companies whose issued statements the job reads in one query
 # Statements committed together by the job. Each transaction has a fixed cost (check-out,
-# the group's reads, the commit); on SQLite it also holds the one write lock (~50 ms for 10),
-# which debits wait for, while PostgreSQL locks nothing that a debit needs.
+# the group's reads, the commit); on SQLite it also holds the one write lock, which debits
+# wait for, while PostgreSQL locks nothing that a debit needs (bench/RESULTS.md: group sizes).
 COMPANIES_PER_TRANSACTION = {"sqlite": 10, "postgresql": 50}
 
 
@@ -201,9 +201,8 @@ def run_monthly_statements(now):
     """The `monthly-statements` job: for each company, the month before `now` (program time
     zone) and any earlier month since its first ledger entry that has no statement yet (a
     month missed while the scheduler was down is caught up). Each statement is committed with
-    its email, COMPANIES_PER_TRANSACTION companies' at a time: a transaction of its own cost
-    each statement ~1 ms on PostgreSQL (pool check-out and ping, commit, reset), and ten
-    together still ~2 ms of reads and commit per statement more than fifty."""
+    its email, COMPANIES_PER_TRANSACTION companies' at a time: a transaction per statement
+    costs each its own check-out, commit and reset (bench/RESULTS.md: group sizes)."""
     last = previous_period(now)
     db.session.rollback()
     due, waiting = _hold_back_unexpired(_due(last), last)
