@@ -15,7 +15,7 @@ from clc_ledger.notifications.models import OutboxMessage
 from clc_ledger.statements import render, services
 from clc_ledger.statements.models import Statement
 
-from .helpers import at, debit, statements_of
+from .helpers import debit, instant, statements_of
 
 
 def run_job(api, iso):
@@ -103,7 +103,7 @@ def test_running_the_job_twice_gives_one_statement_and_one_email_per_company_mon
 
 
 def test_two_concurrent_runs_issue_one_statement_and_one_email(app, api, history):
-    now = at("2026-04-01T06:00:00-07:00")
+    now = instant("2026-04-01T06:00:00-07:00")
     barrier = threading.Barrier(2)
     results, errors = [], []
 
