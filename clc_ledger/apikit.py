@@ -187,10 +187,6 @@ def roles(*allowed):
     return decorate
 
 
-def current_user():
-    return g.user
-
-
 def error_body(code, message, errors=None, error=None, values=None):
     """API.md's error format, plus the stable `error` code and its `values` (R-TXT-1)."""
     body = {"code": code, "status": HTTP_STATUS_CODES.get(code, "Error"), "message": message,

@@ -22,6 +22,9 @@ from .errors import ClcError, RuleViolation
 from .grammar import MAX_STORED_ID, text_problem
 from .doctor import ConfigError, redacted
 from .extensions import api, babel, csrf, db, login_manager, migrate
+from .notifications import debit_notices  # noqa: F401  (receives the ledger's debit_notice)
+from .reissues import services as reissues  # noqa: F401  (receives the ledger's credits_returned)
+from .statements import services as statements  # noqa: F401  (answers the ledger's months_stated)
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +54,7 @@ def create_app(test_config=None):
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
-    # Now, once, rather than in the first request or job of each process (~30 ms); a mapping
+    # Now, once, rather than in the first request or job of each process; a mapping
     # mistake also shows at start-up.
     configure_mappers()
     return app

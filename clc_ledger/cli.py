@@ -225,10 +225,11 @@ def demo():
 @with_appcontext
 def verify_ledger():
     """Rebuild every balance from the ledger and check the hash chain; exit 1 on any mismatch."""
-    from .ledger.verify import verify_ledger as verify
+    from .ledger.verify import ledger_problems
 
-    problem = verify()
-    if problem is not None:
+    problems = ledger_problems()
+    for problem in problems:
         click.echo(f"LEDGER MISMATCH: {problem.message}", err=True)
+    if problems:
         sys.exit(1)
     click.echo("Ledger verified: every chain is intact and every balance equals its entries.")

@@ -67,10 +67,6 @@ def expiry_instant(expires_on: date) -> datetime:
     return datetime.combine(expires_on, EXPIRY_TIME, tzinfo=zone()).astimezone(UTC)
 
 
-def days_until(day: date, *, today_=None):
-    return (day - (today_ or today())).days
-
-
 def add_business_days(day: date, count: int) -> date:
     while count > 0:
         day += timedelta(days=1)

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.types import DateTime, TypeDecorator
 
 from .extensions import db
@@ -208,36 +207,6 @@ def _attempt(session, func, args, kwargs):
         raise
     finally:
         session.info.pop(WRITE_OPTION, None)
-
-
-def adopt(*objects):
-    """Objects whose rows were just written with Core statements (every column set, primary
-    keys from RETURNING) join the session as if loaded: nothing is read back or flushed.
-    Related objects come in together: all are made detached before any is added."""
-    for obj in objects:
-        make_transient_to_detached(obj)
-    db.session.add_all(objects)
-    db.session.info.setdefault(ADOPTED, []).extend(objects)
-
-
-ADOPTED = "clc_adopted"
-
-
-@event.listens_for(Session, "after_commit")
-def _adoptions_committed(session):
-    session.info.pop(ADOPTED, None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_rolled_back_adoptions(session, previous_transaction):
-    """Adopted objects of a transaction that rolled back name rows that are gone, and whose
-    ids the database may hand out again (SQLite does): they leave the session, as the
-    pending objects SQLAlchemy inserted itself would."""
-    if previous_transaction.nested:
-        return
-    for obj in session.info.pop(ADOPTED, ()):
-        if obj in session:
-            session.expunge(obj)
 
 
 def utcnow_real():

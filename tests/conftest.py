@@ -2,12 +2,13 @@
 when CLC_TEST_DATABASE_URL points at one. Each test starts from an empty schema."""
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from clc_ledger import create_app
 from clc_ledger.config import normalize_database_url
@@ -149,3 +150,36 @@ def approval_required(api, acme):
                        .values(captain_approval_required=True))
     db.session.commit()
     return acme
+
+
+class QueryCount:
+    """The statements sent to the database inside a `count_queries()` block."""
+
+    def __init__(self):
+        self.statements = []
+
+    def __call__(self):
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """A context manager counting the statements the app's engine sends to the database, as
+    Indico's fixture does: `with count_queries() as count: ...; assert count() == 3`. BEGIN
+    (issued as a statement on SQLite) and SAVEPOINTs count; COMMIT and ROLLBACK do not. On
+    failure `count.statements` says which statements they were."""
+
+    @contextmanager
+    def counting():
+        count = QueryCount()
+
+        def before_cursor_execute(_connection, _cursor, statement, _parameters, _context, _executemany):
+            count.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
+        try:
+            yield count
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
+
+    return counting

@@ -4,7 +4,7 @@ denies it (no balance changes)."""
 from sqlalchemy import func, select
 
 from .. import clock
-from ..accounts.models import User
+from ..accounts.models import Company, User
 from ..accounts.services import lock_company, visible_to
 from ..db import transactional
 from ..errors import Conflict, Forbidden, N_, NotFound, RuleViolation, Word
@@ -12,8 +12,9 @@ from ..extensions import db
 from ..ledger.debits import settle_returned_credits
 from ..ledger.entries import record_entry
 from ..ledger.models import Debit, LedgerEntry
+from ..ledger.sales_orders import company_available
 from ..ledger.signals import debit_reversed
-from ..notifications import case_notices
+from ..notifications import case_notices, outbox
 from .models import Dispute
 
 
@@ -110,10 +111,6 @@ def list_disputes(*, viewer, status=None, debit_id=None):
 
 def _notify(dispute):
     """The captain who raised it hears the outcome, in the same transaction (R-NOT-2)."""
-    from ..accounts.models import Company
-    from ..ledger.sales_orders import company_available
-    from ..notifications import outbox
-
     case_notices.dispute_resolved(dispute)
     if not dispute.raised_by.active:
         return

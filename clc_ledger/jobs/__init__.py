@@ -6,20 +6,37 @@ idempotent: running it twice for the same "now" does no more than running it onc
 that could not do some companies, debits or messages goes on with the others and names them
 in `failed` (R-JOB-2): its run is recorded `partial`, and the next run does them again.
 """
+from datetime import time
 from importlib import import_module
+from typing import NamedTuple
 
 from ..errors import N_, NotFound
+from .calendar import Daily, Monthly
 
-# Resolved lazily so that features register jobs without import cycles.
-JOBS = {
-    "expire-credits": "clc_ledger.ledger.expiry:expire_credits",
-    "expiry-reminders": "clc_ledger.notifications.reminders:send_expiry_reminders",
-    "age-pending-debits": "clc_ledger.ledger.aging:age_pending_debits",
-    "monthly-statements": "clc_ledger.statements.services:run_monthly_statements",
-    "deliver-outbox": "clc_ledger.notifications.outbox:deliver_outbox",
-    "learning-reminders": "clc_ledger.learning.reminders:send_learning_reminders",
-    "lapse-planned-claims": "clc_ledger.learning.clc_link:lapse_planned_claims",
-}
+
+class Job(NamedTuple):
+    """One row of the job table. `function`: 'module:attribute', resolved when the job runs
+    (so features register jobs without the jobs package importing them); `schedule`: when
+    the scheduler runs it (a Daily or Monthly local wall time), or None for the outbox,
+    which runs every minute; `catch_up`: its place in the scheduler's catch-up pass on start
+    (expiry before statements, the outbox last). Labels are the pages' (web.labels)."""
+    name: str
+    function: str
+    schedule: Daily | Monthly | None
+    catch_up: int
+
+
+# The one job table: the API, the pages, the scheduler and its catch-up derive from it.
+TABLE = (
+    Job("expire-credits", "clc_ledger.ledger.expiry:expire_credits", Daily(time(0, 1)), 1),
+    Job("expiry-reminders", "clc_ledger.notifications.reminders:send_expiry_reminders", Daily(time(6, 5)), 3),
+    Job("age-pending-debits", "clc_ledger.ledger.aging:age_pending_debits", Daily(time(6, 0)), 2),
+    Job("monthly-statements", "clc_ledger.statements.services:run_monthly_statements", Monthly(time(3, 0)), 4),
+    Job("deliver-outbox", "clc_ledger.notifications.delivery:deliver_outbox", None, 7),
+    Job("learning-reminders", "clc_ledger.learning.reminders:send_learning_reminders", Daily(time(6, 15)), 6),
+    Job("lapse-planned-claims", "clc_ledger.learning.clc_link:lapse_planned_claims", Daily(time(6, 10)), 5),
+)
+JOBS = {job.name: job.function for job in TABLE}
 
 
 def job_function(name):

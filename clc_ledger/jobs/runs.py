@@ -36,7 +36,6 @@ from .models import JobLease, JobRun
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LEASE_SECONDS = 60
 KEEP_RUNS = timedelta(days=90)
 
 
@@ -49,7 +48,7 @@ def new_holder():
 
 
 def lease_ttl():
-    return timedelta(seconds=float(current_app.config.get("CLC_JOB_LEASE_SECONDS") or DEFAULT_LEASE_SECONDS))
+    return timedelta(seconds=float(current_app.config["CLC_JOB_LEASE_SECONDS"]))
 
 
 @transactional

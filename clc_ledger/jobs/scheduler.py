@@ -26,7 +26,7 @@ order above (expiry before statements), then the outbox. A run that ends `partia
 import logging
 import signal
 import threading
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import click
 from flask import current_app
@@ -35,21 +35,16 @@ from flask.cli import with_appcontext
 from .. import clock
 from ..db import transactional, utcnow_real
 from ..extensions import db
-from .calendar import Daily, Monthly, due_date
+from . import TABLE
+from .calendar import due_date
 from .models import JobSchedule
 from .runs import JobBusy, run_status, run_tracked
 
 log = logging.getLogger("clc_ledger.scheduler")
 
-SCHEDULE = {
-    "expire-credits": Daily(time(0, 1)),
-    "age-pending-debits": Daily(time(6, 0)),
-    "expiry-reminders": Daily(time(6, 5)),
-    "monthly-statements": Monthly(time(3, 0)),
-    "lapse-planned-claims": Daily(time(6, 10)),
-    "learning-reminders": Daily(time(6, 15)),
-}
-CATCH_UP = (*SCHEDULE, "deliver-outbox")
+# In catch-up order (jobs.TABLE): the daily and monthly jobs, then the outbox.
+CATCH_UP = tuple(job.name for job in sorted(TABLE, key=lambda job: job.catch_up))
+SCHEDULE = {job.name: job.schedule for job in sorted(TABLE, key=lambda job: job.catch_up) if job.schedule is not None}
 OUTBOX_EVERY = timedelta(minutes=1)
 
 
@@ -124,7 +119,7 @@ def _record(name, due, outcome):
             state.done_through = due
         state.retry_at = None
     else:
-        retry = float(current_app.config.get("CLC_JOB_RETRY_SECONDS") or 300)
+        retry = float(current_app.config["CLC_JOB_RETRY_SECONDS"])
         state.retry_at = now + timedelta(seconds=retry)
 
 
@@ -147,7 +142,7 @@ def build_scheduler(app, *, catch_up_on_start=True):
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    tick = float(app.config.get("CLC_SCHEDULER_TICK_SECONDS") or 20)
+    tick = float(app.config["CLC_SCHEDULER_TICK_SECONDS"])
     scheduler = BlockingScheduler(
         timezone=UTC,
         executors={"default": ThreadPoolExecutor(max_workers=len(SCHEDULE) + 2)},

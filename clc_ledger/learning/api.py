@@ -6,7 +6,8 @@ from flask.views import MethodView
 from ..accounts.services import get_company
 from ..apikit import Blueprint, roles
 from ..errors import RuleViolation
-from . import calendar, claims, clc_link, people  # noqa: F401  (clc_link: the ledger's signal receivers)
+from . import calendar, claims, clc_link, people, statement_section  # noqa: F401  (clc_link: the ledger's signal
+# receivers; statement_section: the statement's learning section)
 from .overview import company_rows
 from .progress import pools, view, views_of_person
 from .schemas import (CalendarTokenOut, CeItemCreate, CeItemOut, CeItemQuery, CeItemsOut, CertificationCreate,

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import distinct, func, select
 
 from ..extensions import db
+from ..statements.snapshot import add_section
 from .models import Certification, Claim, Person
 
 EXPIRING_DAYS = 90  # R-TEAM-2
@@ -41,3 +42,6 @@ def sections(company_ids, first_day, last_day):
             "person": row.person, "certification": row.name, "level": row.level,
             "expires_on": row.expires_on.isoformat(), "days_left": (row.expires_on - last_day).days})
     return dict(found)
+
+
+add_section("learning", sections)

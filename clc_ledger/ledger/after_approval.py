@@ -10,28 +10,17 @@ every row; the balance after approval says what the company keeps if this one is
 the others are still to be decided. Credits of an SO past its expiry moment count only
 while held (R-EXP-1, R-EXP-3).
 """
-from sqlalchemy import bindparam, select
-
 from .. import clock
 from ..extensions import db
-from .models import SalesOrder
-from .sales_orders import _past
-
-_orders = SalesOrder.__table__.c
-_PARTS = (select(_orders.status, _orders.expires_on, _orders.balance, _orders.held)
-          .where(_orders.company_id == bindparam("company_id")))
+from .sales_orders import AVAILABLE_PARTS, available_at
 
 
 def company_balance_now(company_id, *, now=None):
     """Hundredths: available + held over the company's SOs, as a person sees them now."""
     now = now or clock.now()
-    total = 0
-    for status, expires_on, balance, held in db.session.connection().execute(_PARTS, {"company_id": company_id}):
-        if status == "active" and _past(expires_on, now):
-            total += held
-        else:
-            total += balance
-    return total
+    rows = db.session.connection().execute(AVAILABLE_PARTS, {"company_id": company_id})
+    return sum(available_at(status, expires_on, balance, held, now) + held
+               for status, expires_on, balance, held in rows)
 
 
 def balance_after_approval(debit_amount, balance_now):

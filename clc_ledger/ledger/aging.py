@@ -15,7 +15,8 @@ from .. import clock
 from ..accounts.services import lock_company
 from ..db import transactional
 from ..extensions import db
-from .debits import _notify, release_hold, resolve_pending
+from .debits import _notify, release_hold
+from .store import resolve_pending
 from .models import Debit
 
 log = logging.getLogger(__name__)

@@ -4,20 +4,20 @@ A pending debit is a hold (TigerBeetle's pending transfer): its credits leave `a
 for `held` on each SO it draws from, so approving can never fail for lack of credits, and
 it resolves exactly once (a compare-and-set on its status under the company lock).
 """
-from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam, func, select
 
 from .. import clock
 from ..accounts.models import User
 from ..accounts.services import lock_company, lock_company_of, require_cleared_country, visible_to
-from ..db import adopt, transactional
+from ..db import transactional
 from ..errors import Amount, Conflict, Forbidden, N_, NotFound, RuleViolation, Word
 from ..extensions import db
 from .entries import record_entry
 from .expiry import expire_if_due
-from .models import ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES, Debit, DebitAllocation, SalesOrder
+from . import store
+from .models import ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES, Debit, SalesOrder
 from .sales_orders import is_past_expiry
-from .signals import debit_posted, debit_requested
+from .signals import credits_returned, debit_notice, debit_posted, debit_requested
 
 REQUESTER_ROLES = ("member", "captain")
 
@@ -108,14 +108,6 @@ def _explicit_split(company, amount, requested, now):
     return plan
 
 
-# A debit and its lines are written with two prebuilt statements rather than a flush: this
-# is the hot path of the whole product (measure 1 of bench/), and a flush costs several
-# times the statements it sends.
-_INSERT_DEBIT = insert(Debit.__table__).returning(Debit.__table__.c.id)
-_INSERT_ALLOCATIONS = insert(DebitAllocation.__table__).returning(DebitAllocation.__table__.c.id,
-                                                                  sort_by_parameter_order=True)
-
-
 @transactional
 def request_debit(*, requester_id, amount, category, description, event_date=None, allocations=None,
                   ce_item_id=None, seats=None, attendees=None):
@@ -130,23 +122,11 @@ def request_debit(*, requester_id, amount, category, description, event_date=Non
     now = clock.now()
     plan = _allocate(company, amount, allocations, now)
     pending = company.captain_approval_required
-    debit = Debit(company_id=company.id, requested_by_id=requester.id, amount=amount, category=category,
-                  description=description.strip(), event_date=event_date, requested_at=now,
-                  status="pending" if pending else "posted", decided_at=None if pending else now,
-                  decided_by_id=None, reason=None, reminded_at=None)
-    connection = db.session.connection()
-    debit.id = connection.execute(_INSERT_DEBIT, _columns(debit)).scalar_one()
-    lines = [DebitAllocation(debit_id=debit.id, sales_order_id=sales_order.id, amount=part)
-             for sales_order, part in plan]
-    for line, line_id in zip(lines, connection.scalars(_INSERT_ALLOCATIONS, [_columns(line) for line in lines])):
-        line.id = line_id
-    # In memory as written, so that nothing is read back (the response shows them all).
-    set_committed_value(debit, "requested_by", requester)
-    set_committed_value(debit, "allocations", lines)
-    for line, (sales_order, _part) in zip(lines, plan):
-        set_committed_value(line, "debit", debit)
-        set_committed_value(line, "sales_order", sales_order)
-    adopt(debit, *lines)
+    debit = store.insert_debit(dict(
+        company_id=company.id, requested_by_id=requester.id, amount=amount, category=category,
+        description=description.strip(), event_date=event_date, requested_at=now,
+        status="pending" if pending else "posted", decided_at=None if pending else now,
+        decided_by_id=None, reason=None, reminded_at=None), requester, plan)
     kind = "hold" if pending else "debit"
     for sales_order, part in plan:
         record_entry(company, sales_order, kind, -part, actor_id=requester.id, debit_id=debit.id, at=now,
@@ -159,11 +139,6 @@ def request_debit(*, requester_id, amount, category, description, event_date=Non
     return debit
 
 
-def _columns(obj):
-    """The column values of a new ORM object, for a Core INSERT."""
-    return {column.key: getattr(obj, column.key) for column in obj.__table__.columns if column.key != "id"}
-
-
 def _decide(debit_id, *, actor, to_status, reason=None):
     """Resolve a pending debit exactly once; returns it with the company locked."""
     debit = db.session.get(Debit, debit_id)
@@ -171,23 +146,11 @@ def _decide(debit_id, *, actor, to_status, reason=None):
         raise NotFound("debit_not_found", N_("No debit %(id)s."), id=debit_id)
     company = lock_company(debit.company_id)
     now = clock.now()
-    if not resolve_pending(debit, to_status=to_status, decided_by_id=actor.id, reason=reason, now=now):
+    if not store.resolve_pending(debit, to_status=to_status, decided_by_id=actor.id, reason=reason, now=now):
         raise Conflict("debit_not_pending",
                        N_("Debit %(id)s is %(status)s; only a pending debit can be approved, rejected or cancelled."),
                        id=debit.id, status=Word(debit.status, "status"))
     return company, debit, now
-
-
-def resolve_pending(debit, *, to_status, decided_by_id, reason, now):
-    """Compare-and-set pending -> to_status; False if someone resolved it first. The caller
-    holds the company lock."""
-    changed = db.session.execute(
-        update(Debit).where(Debit.id == debit.id, Debit.status == "pending")
-        .values(status=to_status, decided_at=now, decided_by_id=decided_by_id, reason=reason)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(debit)
-    return changed == 1
 
 
 def _captain(user_id):
@@ -228,9 +191,7 @@ def settle_returned_credits(company, sales_order, *, actor_id, now):
     """Credits that come back to an SO (a released hold, a reversal) go where its balance
     went: on to its reissue SO if it was reissued (R-RSS-4), else into expiry at once if the
     SO is past its expiry date (R-EXP-3, R-DSP-2)."""
-    from ..reissues.services import forward_released_credits  # reissues build on the ledger
-
-    forward_released_credits(company, sales_order, actor_id=actor_id, now=now)
+    credits_returned.send(sales_order, company=company, actor_id=actor_id, now=now)
     expire_if_due(company, sales_order, now, actor_id=actor_id)
 
 
@@ -290,7 +251,5 @@ def count_debits(*, viewer, status):
 
 
 def _notify(event, debit):
-    """Transaction notifications (R-NOT-1) through the outbox, in this same transaction."""
-    from ..notifications import debit_notices  # notifications build on the ledger
-
-    debit_notices.notify(event, debit)
+    """Transaction notifications (R-NOT-1), written by whoever listens in this same transaction."""
+    debit_notice.send(debit, event=event)

@@ -2,22 +2,11 @@
 in the same transaction, chained to the company's previous entry (R-LED-1, R-LED-2)."""
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm.attributes import set_committed_value
-
 from .. import clock
-from ..accounts.models import Company
 from ..extensions import db
-from .anchors import move_anchor
-from .models import BALANCE_KINDS, HOLD_KINDS, LedgerEntry, SalesOrder, chain_hash, note_content
-
-# Written as three plain statements rather than through the unit of work: this is every
-# debit's hot path, and a flush costs several times the statements it sends.
-_INSERT_ENTRY = insert(LedgerEntry.__table__)
-_UPDATE_SALES_ORDER = (update(SalesOrder.__table__).where(SalesOrder.__table__.c.id == db.bindparam("so_id"))
-                       .values(balance=db.bindparam("new_balance"), held=db.bindparam("new_held")))
-_UPDATE_HEAD = (update(Company.__table__).where(Company.__table__.c.id == db.bindparam("company_id_"))
-                .values(ledger_head=db.bindparam("head")))
+from . import store
+from .signals import months_stated
+from .models import BALANCE_KINDS, HOLD_KINDS, chain_hash, entry_content
 
 
 def _month(instant):
@@ -37,9 +26,7 @@ def open_effective_time(company_id, effective_at, recorded_at):
     else None. Only entries dated back across a month end cost a query."""
     if _month(effective_at) >= _month(recorded_at):
         return effective_at, None
-    from ..statements.models import Statement  # statements read the ledger; not the other way round
-
-    issued = set(db.session.scalars(select(Statement.period).where(Statement.company_id == company_id)))
+    issued = set().union(*(periods for _receiver, periods in months_stated.send(company_id)))
     year, month = _month(effective_at)
     original = f"{year:04d}-{month:02d}"
     if original not in issued:
@@ -58,8 +45,7 @@ def record_entry(company, sales_order, kind, amount, *, actor_id=None, debit_id=
     open month (open_effective_time). `note` (one of ledger.notes.NOTES) and `refs` (plain
     JSON values it names) say what happened, worded when shown; `description` is only what a
     person wrote, if anything. `company` and `sales_order` are the session's
-    objects: they are updated to what was written, as committed values, so the session has
-    nothing left to flush for them."""
+    objects: ledger.store keeps them in step with what it wrote."""
     amount = int(amount)
     if amount == 0:
         return
@@ -80,15 +66,7 @@ def record_entry(company, sales_order, kind, amount, *, actor_id=None, debit_id=
     content = {"company_id": company.id, "sales_order_id": sales_order.id, "effective_at": effective_at,
                "recorded_at": recorded_at, "deferred_from": deferred_from, "kind": kind,
                "amount": amount, "debit_id": debit_id, "description": description, "actor_id": actor_id}
-    digest = chain_hash(company.ledger_head, {
-        **content, "effective_at": effective_at.isoformat(timespec="microseconds"),
-        "recorded_at": recorded_at.isoformat(timespec="microseconds"), **note_content(note, refs)})
-    connection = db.session.connection()  # Core statements: the session's layer adds nothing here
-    connection.execute(_INSERT_ENTRY, {**content, "note": note, "refs": refs if note else None,
-                                       "prev_hash": company.ledger_head, "hash": digest})
-    connection.execute(_UPDATE_SALES_ORDER, {"so_id": sales_order.id, "new_balance": balance, "new_held": held})
-    connection.execute(_UPDATE_HEAD, {"company_id_": company.id, "head": digest})
-    move_anchor(connection, company.id, company.ledger_head, digest)
-    set_committed_value(sales_order, "balance", balance)
-    set_committed_value(sales_order, "held", held)
-    set_committed_value(company, "ledger_head", digest)
+    digest = chain_hash(company.ledger_head, entry_content(**content, note=note, refs=refs))
+    store.append_entry(company, sales_order, {**content, "note": note, "refs": refs if note else None,
+                                              "prev_hash": company.ledger_head, "hash": digest},
+                       balance=balance, held=held)

@@ -15,6 +15,7 @@ from ..accounts.models import Company
 from ..db import transactional
 from ..extensions import db
 from ..money import credits_str
+from . import store
 from .entries import record_entry
 from .models import LedgerEntry, SalesOrder
 from .sales_orders import is_past_expiry
@@ -26,7 +27,7 @@ def expire_if_due(company, sales_order, now, *, actor_id=None):
     The caller holds the company lock. Returns the hundredths expired (0 if none)."""
     if sales_order.status not in ("active", "expired") or not is_past_expiry(sales_order, now):
         return 0
-    sales_order.status = "expired"
+    store.set_sales_order_status(sales_order, "expired")
     amount = sales_order.available
     if amount > 0:
         record_entry(company, sales_order, "expiry", -amount, actor_id=actor_id,

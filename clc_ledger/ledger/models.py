@@ -111,23 +111,35 @@ class LedgerEntry(db.Model):
     sales_order = db.relationship(SalesOrder, lazy="joined")
 
     def content(self):
-        """What the hash covers, in a form that is the same on every database."""
-        return {
-            "company_id": self.company_id,
-            "sales_order_id": self.sales_order_id,
-            "effective_at": self.effective_at.isoformat(timespec="microseconds"),
-            "recorded_at": self.recorded_at.isoformat(timespec="microseconds"),
-            "deferred_from": self.deferred_from,
-            "kind": self.kind,
-            "amount": int(self.amount),
-            "debit_id": self.debit_id,
-            "description": self.description,
-            "actor_id": self.actor_id,
-            **note_content(self.note, self.refs),
-        }
+        """What the hash covers (entry_content)."""
+        return entry_content(company_id=self.company_id, sales_order_id=self.sales_order_id,
+                             effective_at=self.effective_at, recorded_at=self.recorded_at,
+                             deferred_from=self.deferred_from, kind=self.kind, amount=self.amount,
+                             debit_id=self.debit_id, description=self.description, actor_id=self.actor_id,
+                             note=self.note, refs=self.refs)
 
     def compute_hash(self):
         return chain_hash(self.prev_hash, self.content())
+
+
+def entry_content(*, company_id, sales_order_id, effective_at, recorded_at, deferred_from, kind, amount,
+                  debit_id, description, actor_id, note=None, refs=None):
+    """What an entry's hash covers (R-LED-2), the one definition (the ledger writing and
+    verifying, the benchmarks' bulk data): its columns, instants as ISO strings with
+    microseconds so that it is the same on every database, and its note if it has one."""
+    return {
+        "company_id": company_id,
+        "sales_order_id": sales_order_id,
+        "effective_at": effective_at.isoformat(timespec="microseconds"),
+        "recorded_at": recorded_at.isoformat(timespec="microseconds"),
+        "deferred_from": deferred_from,
+        "kind": kind,
+        "amount": int(amount),
+        "debit_id": debit_id,
+        "description": description,
+        "actor_id": actor_id,
+        **note_content(note, refs),
+    }
 
 
 def note_content(note, refs):

@@ -13,7 +13,10 @@ append-only and their hash covers that text (R-LED-1, R-LED-2), so they are not 
 import re
 from datetime import date
 
+from flask_babel import format_date, get_locale
+
 from ..i18n import lazy_m
+from ..money import format_clc
 
 # note -> the English template (mail domain). Placeholders: refs by name, %(text)s the free text.
 TEMPLATES = {
@@ -113,13 +116,7 @@ class ReaderFormat:
     """Babel formatting for `word()` outside a statement (the API): the current locale."""
 
     def day(self, value):
-        from flask_babel import format_date
-
         return format_date(date.fromisoformat(value) if isinstance(value, str) else value, "medium")
 
     def clc(self, hundredths):
-        from flask_babel import get_locale
-
-        from ..money import format_clc
-
         return format_clc(hundredths, str(get_locale() or "en"))

@@ -100,6 +100,15 @@ class SalesOrderView:
         return original.so_number if original is not None else None
 
 
+EXPIRING_SOON_DAYS = 90
+
+
+def is_expiring_soon(days_left):
+    """'Expiring soon', the one definition (the statement's flag, the home page's warnings):
+    at most 90 days to an SO's expiry date, and not past it."""
+    return days_left is not None and 0 <= days_left <= EXPIRING_SOON_DAYS
+
+
 def is_past_expiry(sales_order, now=None):
     return _past(sales_order.expires_on, now or clock.now())
 
@@ -109,12 +118,22 @@ def _past(expires_on, now):
     return expires_on is not None and now >= clock.expiry_instant(expires_on)
 
 
+def available_at(status, expires_on, balance, held, now):
+    """Hundredths an SO has available at `now`, the one definition: its balance less what is
+    held, and nothing once an active SO is past its expiry moment, written down or not
+    (R-SO-4, R-EXP-1; held credits survive, R-EXP-3)."""
+    if status == "active" and _past(expires_on, now):
+        return 0
+    return balance - held
+
+
 def view_of(sales_order, *, now=None, today=None):
     now = now or clock.now()
     today = today or now.astimezone(clock.zone()).date()
-    status, available = sales_order.status, sales_order.available
+    status = sales_order.status
+    available = available_at(status, sales_order.expires_on, sales_order.balance, sales_order.held, now)
     if status == "active" and is_past_expiry(sales_order, now):
-        status, available = "expired", 0
+        status = "expired"
     expected = None
     if sales_order.status in ("booked", "invoiced"):
         expected = clock.add_business_days(sales_order.booked_on, AVAILABLE_AFTER_BUSINESS_DAYS)
@@ -140,22 +159,16 @@ def company_sales_orders(company_id, *, now=None):
 
 
 _orders = SalesOrder.__table__.c
-_AVAILABLE_PARTS = (select(_orders.status, _orders.expires_on, _orders.balance, _orders.held)
+AVAILABLE_PARTS = (select(_orders.status, _orders.expires_on, _orders.balance, _orders.held)
                     .where(_orders.company_id == bindparam("company_id")))
 
 
 def company_available(company_id, *, now=None):
-    """company_balance(...)["available"] from four columns, without building the SO views:
-    the same rule (an active SO past its expiry has nothing available, R-EXP-1). Every
-    debit notice asks this, so its statement is built once."""
+    """company_balance(...)["available"] from four columns, without building the SO views
+    (available_at's rule). Every debit notice asks this, so its statement is built once."""
     now = now or clock.now()
-    total = 0
-    rows = db.session.connection().execute(_AVAILABLE_PARTS, {"company_id": company_id})
-    for status, expires_on, balance, held in rows:
-        if status == "active" and _past(expires_on, now):
-            continue
-        total += balance - held
-    return total
+    rows = db.session.connection().execute(AVAILABLE_PARTS, {"company_id": company_id})
+    return sum(available_at(*row, now) for row in rows)
 
 
 def company_balance(company):

@@ -3,6 +3,7 @@ from marshmallow import Schema, fields, validate
 from .. import grammar
 from ..fields import Credits, Day, Id, Pattern, Text
 from .models import DEBIT_STATUSES, ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES
+from .notes import ReaderFormat, parse_legacy, word
 from ..money import usd_str
 
 SO_NUMBER = Pattern(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", error="Use letters, digits, '-' and '_', e.g. SO-104233.")
@@ -76,16 +77,12 @@ class LedgerEntryOut(Schema):
 
 
 def _note(entry):
-    from .notes import parse_legacy
-
     if entry.note is not None:
         return entry.note, entry.refs or {}, entry.description
     return parse_legacy(entry.description)
 
 
 def _worded(entry):
-    from .notes import ReaderFormat, word
-
     return word(entry.note, entry.refs, entry.description, ReaderFormat())
 
 

@@ -7,6 +7,17 @@ them. A receiver that raises rolls the whole operation back.
 - `debit_posted(debit, now=)`: a debit posted, at once or on approval (sent exactly once per
   debit: posting is a compare-and-set on its status).
 - `debit_reversed(debit, dispute=)`: an upheld dispute reversed the debit (R-DSP-1).
+- `debit_notice(debit, event=)`: something happened to a debit that people may have to
+  hear of (R-NOT-1): debit_requested, debit_posted, debit_rejected, debit_cancelled,
+  debit_pending_reminder, debit_auto_cancelled (notifications.debit_notices listens).
+- `credits_returned(sales_order, company=, actor_id=, now=)`: credits came back to an SO
+  (a hold released, a debit reversed), under the company lock; before they expire there
+  (R-EXP-3), a reissued SO's go on to its reissue SO (R-RSS-4, reissues.services listens).
+- `months_stated(company_id)`: a question rather than news: each receiver returns the set
+  of months ('YYYY-MM') whose statement the company has already (R-LED-3; statements.services
+  answers).
+
+Receivers are connected when their modules are imported; clc_ledger.app imports them.
 """
 from blinker import Namespace
 
@@ -15,3 +26,6 @@ _signals = Namespace()
 debit_requested = _signals.signal("debit-requested")
 debit_posted = _signals.signal("debit-posted")
 debit_reversed = _signals.signal("debit-reversed")
+debit_notice = _signals.signal("debit-notice")
+credits_returned = _signals.signal("credits-returned")
+months_stated = _signals.signal("months-stated")

@@ -15,6 +15,7 @@ from ..accounts.models import Company, User
 from ..extensions import db
 from ..ledger.after_approval import balance_after_approval, company_balance_now
 from ..ledger.sales_orders import company_available
+from ..ledger.signals import debit_notice
 from . import outbox
 
 # event -> (template, who: "captains" | "requester" | "both")
@@ -33,6 +34,11 @@ _users = User.__table__.c
 _OTHER_CAPTAINS = (select(_users.email).where(_users.company_id == bindparam("company_id"), _users.role == "captain",
                                               _users.active, _users.id != bindparam("requester_id"))
                    .order_by(_users.id))
+
+
+@debit_notice.connect
+def _on_debit_notice(debit, *, event, **_):
+    notify(event, debit)
 
 
 def notify(event, debit):

@@ -32,7 +32,7 @@ def render_email(template, locale, **context):
     """(subject, text, html or None) for `templates/mail/<template>.*`, in `locale` (e.g. 'de_DE')."""
     environment = mail_environment()
     locale = (locale or "en_US").replace("-", "_")
-    context = {"locale": locale, "base_url": current_app.config.get("CLC_BASE_URL", ""), **context}
+    context = {"locale": locale, "base_url": current_app.config["CLC_BASE_URL"], **context}
     with in_locale(locale):
         subject = environment.get_template(f"mail/{template}.subject.txt").render(context)
         text = environment.get_template(f"mail/{template}.txt").render(context)

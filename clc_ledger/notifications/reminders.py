@@ -24,6 +24,7 @@ from ..ledger.sales_orders import is_past_expiry
 from ..money import credits_str
 from ..reissues.rules import reissue_window
 from . import outbox
+from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def send_expiry_reminders(now=None):
 @transactional
 def _remind(sales_order_id, threshold, now, today):
     key = dedupe_key(sales_order_id, threshold)
-    if db.session.scalar(select(outbox.OutboxMessage.id).where(outbox.OutboxMessage.dedupe_key == key)):
+    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
         return False
     sales_order = db.session.get(SalesOrder, sales_order_id, populate_existing=True)
     if sales_order.status != "active" or is_past_expiry(sales_order, now) or sales_order.available <= 0:

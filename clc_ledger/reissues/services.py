@@ -38,6 +38,8 @@ from ..accounts.services import lock_company, visible_to
 from ..db import transactional
 from ..errors import Amount, Conflict, N_, NotFound, RuleViolation, Word, Words
 from ..extensions import db
+from ..ledger import store
+from ..ledger.signals import credits_returned
 from ..ledger.entries import record_entry
 from ..ledger.expiry import expire_if_due
 from ..ledger.models import ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES, LedgerEntry, SalesOrder
@@ -276,7 +278,7 @@ def approve_reissue(request_id, *, admin_id):
                  refs={"to_so": new_so.so_number, "request": request.id})
     record_entry(company, new_so, "reissue_in", amount, actor_id=admin_id, at=now, note="reissued_from",
                  refs={"from_so": original.so_number, "request": request.id})
-    original.status = "closed"
+    store.set_sales_order_status(original, "closed")
 
     request.status = "approved"
     request.reviewed_by_id = admin_id
@@ -304,6 +306,11 @@ def reject_reissue(request_id, *, admin_id, reason):
 
 
 # --- credits released on a closed SO -----------------------------------------------------
+
+@credits_returned.connect
+def _on_credits_returned(sales_order, *, company, actor_id, now, **_):
+    forward_released_credits(company, sales_order, actor_id=actor_id, now=now)
+
 
 def forward_released_credits(company, sales_order, *, actor_id=None, now=None):
     """Move credits that became available on a `closed` SO (a hold released after its

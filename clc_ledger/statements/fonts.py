@@ -159,9 +159,10 @@ def add_font(pdf, family, style, path, index):
 # --- cheap subsets ---------------------------------------------------------------------
 #
 # fpdf2 subsets each embedded font when it writes the PDF, from the whole font file: for a
-# CJK face (16 MB, CFF outlines) that is ~0.4 s a document. Instead each document's font is
+# CJK face (16 MB, CFF outlines) that dominates a document's time (bench/RESULTS.md, 5c).
+# Instead each document's font is
 # handed a "working font" cut once from the face: the glyphs documents of this process
-# have needed so far. fpdf2 then cuts its subset from that small font (a few ms). A
+# have needed so far. fpdf2 then cuts its subset from that small font, cheaply. A
 # document needing a glyph the working font lacks makes it again, with that glyph added.
 
 WORKING_MAX_GLYPHS = 3000  # past this, a new working font starts from what one document needs

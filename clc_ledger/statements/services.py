@@ -25,217 +25,40 @@ at a time), finds the winner's statement and returns it. The email is enqueued i
 transaction that stores the statement, so one statement means one email, whoever issues it.
 """
 import logging
-import re
 from collections import defaultdict
 from email.utils import parseaddr
-from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from .. import clock
 from ..accounts.models import Company, User
 from ..db import transactional
 from ..errors import N_, NotFound, RuleViolation
 from ..extensions import db
-from ..ledger.models import BALANCE_KINDS, HOLD_KINDS, LedgerEntry, SalesOrder
+from ..ledger.models import LedgerEntry, SalesOrder
+from ..ledger.signals import months_stated
 from ..notifications import outbox
 from . import render
+from .snapshot import (build_snapshot, build_snapshots, first_and_last_day, parse_period, period_bounds, period_of,
+                       periods_from, previous_period)
 from .models import Statement
 
 log = logging.getLogger(__name__)
 
-PERIOD_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-EXPIRING_SOON_DAYS = 90
 RECIPIENT_ROLES = ("observer", "captain")
 ISSUED_PERIODS_BATCH = 500  # companies whose issued statements the job reads in one query
 # Statements committed together by the job. Each transaction has a fixed cost (check-out,
-# the group's reads, the commit); on SQLite it also holds the one write lock (~50 ms for 10),
-# which debits wait for, while PostgreSQL locks nothing that a debit needs.
+# the group's reads, the commit); on SQLite it also holds the one write lock, which debits
+# wait for, while PostgreSQL locks nothing that a debit needs (bench/RESULTS.md: group sizes).
 COMPANIES_PER_TRANSACTION = {"sqlite": 10, "postgresql": 50}
 
 
-# --- periods ---------------------------------------------------------------------------
-
-def parse_period(period):
-    """(year, month) from 'YYYY-MM', or ValueError."""
-    match = PERIOD_PATTERN.match(period or "")
-    if not match:
-        raise ValueError(f"{period!r} is not a period of the form YYYY-MM.")
-    return int(match.group(1)), int(match.group(2))
-
-
-def period_of(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def first_and_last_day(period):
-    year, month = parse_period(period)
-    first = date(year, month, 1)
-    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return first, following - timedelta(days=1)
-
-
-def period_bounds(period):
-    """The month as UTC instants [start, end) of local midnights in the program time zone."""
-    first, last = first_and_last_day(period)
-    zone = clock.zone()
-    start = datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
-    return start, end
-
-
-def previous_period(now):
-    """The calendar month before the one that `now` falls in (program time zone)."""
-    local_day = now.astimezone(clock.zone()).date()
-    return period_of(local_day.replace(day=1) - timedelta(days=1))
-
-
-def periods_from(first, last):
-    """Every period from `first` to `last`, inclusive, in order."""
-    year, month = parse_period(first)
-    while (period := f"{year:04d}-{month:02d}") <= last:
-        yield period
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-# --- the snapshot ----------------------------------------------------------------------
-
-# The snapshot's three queries, for many companies at once (the job asks for ten at a time),
-# built once: SQLAlchemy then neither rebuilds nor re-keys them for each of thousands of
-# statements, which was about half of what each query cost.
-_COMPANIES = bindparam("company_ids", expanding=True)
-_MONTH_ENTRIES = (
-    select(LedgerEntry.company_id, LedgerEntry.id, LedgerEntry.effective_at.label("at"), LedgerEntry.kind,
-           SalesOrder.so_number, LedgerEntry.description, LedgerEntry.debit_id, LedgerEntry.amount,
-           LedgerEntry.deferred_from, LedgerEntry.note, LedgerEntry.refs)
-    .join(SalesOrder, SalesOrder.id == LedgerEntry.sales_order_id)
-    .where(LedgerEntry.company_id.in_(_COMPANIES), LedgerEntry.effective_at >= bindparam("start"),
-           LedgerEntry.effective_at < bindparam("end"))
-    .order_by(LedgerEntry.company_id, LedgerEntry.effective_at, LedgerEntry.id))
-_MOVES_BALANCE = LedgerEntry.kind.in_(sorted(BALANCE_KINDS))
-# Per SO, up to the period end: what moved its balance before the month (the opening), its
-# balance and what it held at the end, and whether it was reissued out.
-_SUMS_BY_SALES_ORDER = (
-    select(LedgerEntry.company_id, LedgerEntry.sales_order_id,
-           func.sum(case((and_(_MOVES_BALANCE, LedgerEntry.effective_at < bindparam("start")), LedgerEntry.amount),
-                         else_=0)),
-           func.sum(case((_MOVES_BALANCE, LedgerEntry.amount), else_=0)),
-           func.sum(case((LedgerEntry.kind.in_(sorted(HOLD_KINDS)), LedgerEntry.amount), else_=0)),
-           func.max(case((LedgerEntry.kind == "reissue_out", 1), else_=0)))
-    .where(LedgerEntry.company_id.in_(_COMPANIES), LedgerEntry.effective_at < bindparam("end"))
-    .group_by(LedgerEntry.company_id, LedgerEntry.sales_order_id))
-_SALES_ORDERS = (
-    select(SalesOrder.company_id, SalesOrder.id, SalesOrder.so_number, SalesOrder.activated_at,
-           SalesOrder.invoice_date, SalesOrder.expires_on)
-    .where(SalesOrder.company_id.in_(_COMPANIES), SalesOrder.created_at < bindparam("end"))
-    .order_by(SalesOrder.company_id, SalesOrder.expires_on.is_(None), SalesOrder.expires_on, SalesOrder.so_number))
-
-
-def _sales_order_status_at(sales_order, end, last_day, reissued_out):
-    if sales_order.activated_at is None or sales_order.activated_at >= end:
-        return "invoiced" if sales_order.invoice_date and sales_order.invoice_date <= last_day else "booked"
-    if reissued_out:
-        return "closed"
-    if sales_order.expires_on is not None and clock.expiry_instant(sales_order.expires_on) < end:
-        return "expired"
-    return "active"
-
-
-def build_snapshot(company, period):
-    """Everything a statement states, computed from the ledger entries alone."""
-    return build_snapshots([company], period)[company.id]
-
-
-def build_snapshots(companies, period):
-    """{company_id: build_snapshot(company, period)} for these companies, in three queries."""
-    start, end = period_bounds(period)
-    window = {"company_ids": [company.id for company in companies], "start": start, "end": end}
-    entries, sums, sales_orders = defaultdict(list), defaultdict(list), defaultdict(list)
-    for rows, query in ((entries, _MONTH_ENTRIES), (sums, _SUMS_BY_SALES_ORDER), (sales_orders, _SALES_ORDERS)):
-        for row in db.session.execute(query, window):
-            rows[row.company_id].append(row)
-    snapshots = {company.id: _snapshot(company, period, entries[company.id], sums[company.id],
-                                       sales_orders[company.id]) for company in companies}
-    from ..learning.statement_section import sections  # R-TEAM-2, only where there is something to state
-
-    for company_id, section in sections(list(snapshots), *first_and_last_day(period)).items():
-        snapshots[company_id][0]["learning"] = section
-    return snapshots
-
-
-def _snapshot(company, period, month_entries, sums, sales_orders):
-    start, end = period_bounds(period)
-    first_day, last_day = first_and_last_day(period)
-    zone = clock.zone()
-    opening, balances, holds, reissued_out = 0, {}, {}, set()
-    for _company_id, sales_order_id, before_month, balance, held, moved_out in sums:
-        opening += int(before_month)
-        balances[sales_order_id], holds[sales_order_id] = int(balance), int(held)
-        if moved_out:
-            reissued_out.add(sales_order_id)
-
-    running = opening
-    entries, reservations = [], []
-    for entry in month_entries:
-        line = {
-            "id": entry.id,
-            "at": entry.at.isoformat(),
-            "date": entry.at.astimezone(zone).date().isoformat(),
-            "kind": entry.kind,
-            "so_number": entry.so_number,
-            "description": entry.description,
-            "note": entry.note,  # worded when shown, with refs (ledger/notes.py)
-            "refs": entry.refs,
-            "debit_id": entry.debit_id,
-            "amount": int(entry.amount),
-        }
-        if entry.deferred_from:
-            line["deferred_from"] = entry.deferred_from
-        if entry.kind in BALANCE_KINDS:
-            running += int(entry.amount)
-            line["running_balance"] = running
-            entries.append(line)
-        elif entry.kind in HOLD_KINDS:
-            reservations.append(line)
-    closing = running
-
-    so_lines = []
-    for sales_order in sales_orders:
-        balance = balances.get(sales_order.id, 0)
-        held = -holds.get(sales_order.id, 0)
-        status = _sales_order_status_at(sales_order, end, last_day, sales_order.id in reissued_out)
-        available = balance - held if status == "active" else 0
-        days_left = (sales_order.expires_on - last_day).days if sales_order.expires_on else None
-        expiring_soon = (status == "active" and available > 0 and days_left is not None
-                         and days_left <= EXPIRING_SOON_DAYS)
-        so_lines.append({
-            "so_number": sales_order.so_number,
-            "status": status,
-            "balance": balance,
-            "held": held,
-            "available": available,
-            "expires_on": sales_order.expires_on.isoformat() if sales_order.expires_on else None,
-            "days_left": days_left,
-            "expiring_soon": expiring_soon,
-        })
-
-    content = {
-        "company": {"id": company.id, "name": company.name, "locale": company.locale},
-        "period": period,
-        "first_day": first_day.isoformat(),
-        "last_day": last_day.isoformat(),
-        "time_zone": str(zone.key),
-        "opening_balance": opening,
-        "closing_balance": closing,
-        "entries": entries,
-        "reservations": reservations,
-        "sales_orders": so_lines,
-        "expiring_soon": sum(line["available"] for line in so_lines if line["expiring_soon"]),
-    }
-    return content, opening, closing, start, end
-
-
 # --- issuing -----------------------------------------------------------------------------
+
+@months_stated.connect
+def _months_stated(company_id, **_):
+    return set(db.session.scalars(select(Statement.period).where(Statement.company_id == company_id)))
+
 
 def _existing(company_id, period):
     return db.session.scalar(select(Statement).where(Statement.company_id == company_id,
@@ -273,19 +96,19 @@ def _issue(company_id, period, *, now, send):
 def _store(company, period, snapshot, *, now):
     """Add the statement of this snapshot. The unique (company_id, period) refuses a second
     one when it is flushed."""
-    content, opening, closing, start, end = snapshot
-    if end > now:
+    if snapshot.end > now:
         raise RuleViolation("period_not_ended",
                             N_("The period %(period)s has not ended yet; its statement is issued after it ends."),
                             period=period)
-    statement = Statement(company_id=company.id, period=period, period_start=start, period_end=end,
-                          opening_balance=opening, closing_balance=closing, generated_at=now, content=content)
+    statement = Statement(company_id=company.id, period=period, period_start=snapshot.start,
+                          period_end=snapshot.end, opening_balance=snapshot.opening,
+                          closing_balance=snapshot.closing, generated_at=now, content=snapshot.content)
     db.session.add(statement)
     return statement
 
 
 @transactional(retry_on_integrity=True)
-def generate_statement(company_id, period, *, now=None, send=True) -> Statement:
+def issue_statement(company_id, period, *, now=None, send=True) -> Statement:
     """The statement of `company_id` for `period` ('YYYY-MM'), issued (stored and emailed) if
     it was not yet; exactly one per company-month, even when two processes race (R-STM-2)."""
     statement, _created = _issue(company_id, period, now=now or clock.now(), send=send)
@@ -378,9 +201,8 @@ def run_monthly_statements(now):
     """The `monthly-statements` job: for each company, the month before `now` (program time
     zone) and any earlier month since its first ledger entry that has no statement yet (a
     month missed while the scheduler was down is caught up). Each statement is committed with
-    its email, COMPANIES_PER_TRANSACTION companies' at a time: a transaction of its own cost
-    each statement ~1 ms on PostgreSQL (pool check-out and ping, commit, reset), and ten
-    together still ~2 ms of reads and commit per statement more than fifty."""
+    its email, COMPANIES_PER_TRANSACTION companies' at a time: a transaction per statement
+    costs each its own check-out, commit and reset (bench/RESULTS.md: group sizes)."""
     last = previous_period(now)
     db.session.rollback()
     due, waiting = _hold_back_unexpired(_due(last), last)

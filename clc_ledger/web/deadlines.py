@@ -12,12 +12,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from .. import clock
+from ..ledger.sales_orders import EXPIRING_SOON_DAYS
 from .common import locale_name
 
 # Urgency scale, soonest first: (at most this many days left, level). The CSS colours and
 # the badge words follow the level; the words say it too, so colour is never the only sign.
-URGENCY = ((1, "critical"), (7, "urgent"), (30, "soon"), (90, "watch"))
-WARNING_DAYS = URGENCY[-1][0]  # credits expiring within this many days stand out
+URGENCY = ((1, "critical"), (7, "urgent"), (30, "soon"), (EXPIRING_SOON_DAYS, "watch"))
 
 
 def _locale():

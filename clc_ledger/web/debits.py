@@ -39,6 +39,22 @@ def _spendable(balance):
     return [view for view in balance["sales_orders"] if view.status == "active" and view.available > 0]
 
 
+_FIELDS = {"amount", "category", "description", "event_date"}
+
+
+def _place_error(form, error):
+    """(split_error, top_error): a refused debit's message beside the field the rule names
+    (the message is the service's, R-TXT-1), else above the form."""
+    fields = set((error.errors or {}) if isinstance(error.errors, dict) else ())
+    if "allocations" in fields:
+        return error.message, None
+    if fields & _FIELDS:
+        field = form[sorted(fields & _FIELDS)[0]]
+        field.errors = [*field.errors, error.message]
+        return None, None
+    return None, error.message
+
+
 @bp.route("/debits/new", methods=["GET", "POST"])
 @roles_required("member", "captain")
 def new_debit():
@@ -73,15 +89,7 @@ def new_debit():
                     description=form.description.data, event_date=form.event_date.data, allocations=allocations,
                     **debit_training_from(request.form))
             except ClcError as error:
-                # Beside the field the rule names; the message is the service's (R-TXT-1).
-                fields = set((error.errors or {}) if isinstance(error.errors, dict) else ())
-                if "allocations" in fields:
-                    split_error = error.message
-                elif fields & {"amount", "category", "description", "event_date"}:
-                    field = form[sorted(fields & {"amount", "category", "description", "event_date"})[0]]
-                    field.errors = [*field.errors, error.message]
-                else:
-                    top_error = error.message
+                split_error, top_error = _place_error(form, error)
             else:
                 if debit.status == "pending":
                     flash(_("Debit #%(id)s of %(amount)s is waiting for a captain's approval; the credits are held.",

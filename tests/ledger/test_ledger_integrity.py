@@ -122,3 +122,15 @@ def test_R_LED_1_postgresql_refuses_to_truncate_the_ledger(history):
         db.session.execute(text("TRUNCATE ledger_entries CASCADE"))
     db.session.rollback()
     assert db.session.execute(text("SELECT count(*) FROM ledger_entries")).scalar() > 0
+
+
+def test_verify_ledger_reports_every_problem_not_only_the_first(history, runner):
+    """Each check of the registry reports all it finds (beancount's validation is the model)."""
+    _tamper("UPDATE ledger_entries SET description = 'innocent' WHERE id = 2")
+    db.session.execute(text("UPDATE sales_orders SET balance = balance + 1 WHERE so_number = 'SO-2'"))
+    db.session.commit()
+    result = runner.invoke(args=["verify-ledger"])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith("LEDGER MISMATCH")]
+    assert any("entry 2 was altered" in line for line in lines), result.output
+    assert any("SO-2" in line for line in lines), result.output

@@ -16,12 +16,20 @@ from clc_ledger.notifications import outbox
 from clc_ledger.notifications.models import OutboxMessage
 
 NOW = datetime(2027, 3, 1, 17, 0, tzinfo=UTC)
+
+
+def enqueue(to, subject, text, html=None, attachments=(), dedupe_key=None):
+    """One rendered email into the outbox, in the current transaction: its row, or None
+    when there was nobody to send to."""
+    key = dedupe_key or f"test:{subject}:{to}"
+    outbox.enqueue_emails([outbox.Email(to, subject, text, html, list(attachments), key)])
+    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
 PDF = b"%PDF-1.4\n% a tiny test file\n%%EOF\n"
 
 
 @transactional
 def _enqueue_in_a_transaction(count=1, fail=False, **extra):
-    messages = [outbox.enqueue(to=[f"person{i}@example.com"], subject=f"Message {i}", text=f"Body {i}", **extra)
+    messages = [enqueue(to=[f"person{i}@example.com"], subject=f"Message {i}", text=f"Body {i}", **extra)
                 for i in range(count)]
     if fail:
         raise RuleViolation("the change being reported is refused")
@@ -38,7 +46,7 @@ def test_enqueue_is_rolled_back_with_the_transaction_of_the_change_it_reports(ap
         _enqueue_in_a_transaction(2, fail=True)
     assert _messages() == []
     # enqueue never commits by itself: the caller's rollback takes the message with it
-    outbox.enqueue(to="a@example.com", subject="Hi", text="x")
+    enqueue(to="a@example.com", subject="Hi", text="x")
     db.session.rollback()
     assert _messages() == []
     ids = _enqueue_in_a_transaction(2)
@@ -49,20 +57,20 @@ def test_enqueue_is_rolled_back_with_the_transaction_of_the_change_it_reports(ap
 def test_the_same_dedupe_key_is_enqueued_once(app):
     @transactional
     def notify():
-        return outbox.enqueue(to=["carla@example.com", "CARLA@example.com", ""], subject="Once", text="x",
+        return enqueue(to=["carla@example.com", "CARLA@example.com", ""], subject="Once", text="x",
                               dedupe_key="reminder:1:30").id
 
     first, second = notify(), notify()
     assert first == second
     [message] = _messages()
     assert message.recipients == ["carla@example.com"]
-    assert outbox.enqueue(to=[], subject="Nobody", text="x") is None
+    assert enqueue(to=[], subject="Nobody", text="x") is None
 
 
 def test_delivery_sends_once_with_a_stable_message_id_html_and_attachments(app, smtp):
     @transactional
     def notify():
-        return outbox.enqueue(
+        return enqueue(
             to=["carla@example.com", "chris@example.com"], subject="Statement März 2027", text="Plain body",
             html="<p>HTML body</p>",
             attachments=[("statement.pdf", PDF, "application/pdf"),
@@ -105,7 +113,7 @@ def test_a_notice_that_cannot_be_rendered_fails_alone(app, smtp):
     @transactional
     def notify():
         outbox.enqueue_notice("no_such_notice", "en_US", to="carla@example.com", dedupe_key="broken:1")
-        outbox.enqueue(to="dana@example.com", subject="Fine", text="Fine")
+        enqueue(to="dana@example.com", subject="Fine", text="Fine")
 
     notify()
     assert outbox.deliver_outbox(NOW) == {"sent": 1, "retrying": 0, "failed": 1}
@@ -250,7 +258,7 @@ def test_the_deliver_outbox_job_run_is_recorded(api, smtp):
 def test_a_refused_recipient_does_not_stop_the_others_nor_cause_a_repeat(app, smtp):
     @transactional
     def notify():
-        return outbox.enqueue(to=["carla@example.com", "gone@example.com"], subject="Two", text="x").id
+        return enqueue(to=["carla@example.com", "gone@example.com"], subject="Two", text="x").id
 
     notify()
     smtp.refuse_recipient("gone@example.com", 550)
@@ -264,7 +272,7 @@ def test_a_refused_recipient_does_not_stop_the_others_nor_cause_a_repeat(app, sm
 def test_every_recipient_refused_with_5xx_is_a_permanent_failure(app, smtp):
     @transactional
     def notify():
-        return outbox.enqueue(to="gone@example.com", subject="Nobody home", text="x").id
+        return enqueue(to="gone@example.com", subject="Nobody home", text="x").id
 
     notify()
     smtp.refuse_recipient("gone@example.com", 550)

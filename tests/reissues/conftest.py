@@ -10,7 +10,9 @@ EXPIRES_ON = "2027-01-10"  # invoiced 2026-01-10 + 365 days; window 2026-11-11 .
 
 
 @pytest.fixture
-def acme(api):
+def acme_expiring(api):
+    """The reissue folder's world: Acme with captain approval, a captain, a member and an
+    observer, and one SO invoiced 2026-01-10 (expiring 2027-01-10) of 100 CLC."""
     company = api.company(approval=True)
     people = {
         "carla": api.person("carla", "captain", company["id"]),
@@ -22,7 +24,7 @@ def acme(api):
     return {"company": company, **people}
 
 
-def at(day):
+def noon_on(day):
     """Noon in Los Angeles (the program's time zone) on `day`."""
     return f"{day}T20:00:00+00:00"
 

@@ -11,7 +11,7 @@ from clc_ledger.extensions import db
 from clc_ledger.statements.models import Statement
 
 
-def at(iso):
+def instant(iso):
     return datetime.fromisoformat(iso)
 
 

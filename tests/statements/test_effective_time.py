@@ -75,8 +75,8 @@ def test_R_LED_3_an_entry_never_lands_in_a_month_already_stated_it_moves_to_the_
     company = late_expiry_company(api)
     api.set_clock("2027-02-03T09:00:00-08:00")
     # January was stated before its expiry was written down (as an older version would have).
-    services.generate_statement(company["id"], "2026-12")
-    services.generate_statement(company["id"], "2027-01")
+    services.issue_statement(company["id"], "2026-12")
+    services.issue_statement(company["id"], "2027-01")
     assert statements_of(company["id"])["2027-01"].closing_balance == 1300
     run(api, "expire-credits")
 

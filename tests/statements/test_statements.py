@@ -15,7 +15,7 @@ from clc_ledger.notifications.models import OutboxMessage
 from clc_ledger.statements import render, services
 from clc_ledger.statements.models import Statement
 
-from .helpers import at, debit, statements_of
+from .helpers import debit, instant, statements_of
 
 
 def run_job(api, iso):
@@ -98,12 +98,12 @@ def test_running_the_job_twice_gives_one_statement_and_one_email_per_company_mon
     for period in ("2026-01", "2026-02", "2026-03"):
         assert len(outbox_for(history.id, period)) == 1
     # Issuing it directly again returns the stored one, unchanged.
-    again = services.generate_statement(history.id, "2026-03")
+    again = services.issue_statement(history.id, "2026-03")
     assert again.id == statements_of(history.id)["2026-03"].id
 
 
 def test_two_concurrent_runs_issue_one_statement_and_one_email(app, api, history):
-    now = at("2026-04-01T06:00:00-07:00")
+    now = instant("2026-04-01T06:00:00-07:00")
     barrier = threading.Barrier(2)
     results, errors = [], []
 
@@ -140,7 +140,7 @@ def test_two_concurrent_generations_of_the_same_month_return_the_same_statement(
         with app.app_context():
             try:
                 barrier.wait(timeout=30)
-                ids.append(services.generate_statement(history.id, "2026-03").id)
+                ids.append(services.issue_statement(history.id, "2026-03").id)
             except Exception as error:
                 errors.append(error)
             finally:
@@ -174,7 +174,7 @@ def test_the_month_is_the_calendar_month_in_the_program_time_zone(api, history):
     assert run_job(api, "2026-03-31T23:59:30-07:00")["period"] == "2026-02"
     assert "2026-03" not in statements_of(history.id)
     with pytest.raises(Exception) as refused:
-        services.generate_statement(history.id, "2026-04")
+        services.issue_statement(history.id, "2026-04")
     assert getattr(refused.value, "code", None) == 422
 
 

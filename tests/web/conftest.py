@@ -45,7 +45,7 @@ def browser(app):
 
 
 @pytest.fixture
-def acme(api):
+def acme_two_orders(api):
     """A company with a captain, a member, an observer and two active sales orders."""
     company = api.company("Acme Networks", approval=True)
     people = {role: api.person(name, role, company["id"])

@@ -21,8 +21,8 @@ def _debits_page_value(html, debit_id):
 
 
 def test_the_queue_the_debits_page_and_the_mail_show_the_same_balance_after_approval(
-        api, acme, browser, app, smtp):
-    mike = acme["member"]
+        api, acme_two_orders, browser, app, smtp):
+    mike = acme_two_orders["member"]
     first = mike.post("/api/v1/debits", json={"category": "exam_voucher", "description": "ENCOR",
                                                  "amount": "100.00"}).get_json()
     second = mike.post("/api/v1/debits", json={"category": "digital_learning", "description": "Labs",
@@ -48,8 +48,8 @@ def test_balance_after_approval_is_the_balance_less_the_debit():
     assert balance_after_approval(10_000, 75_000) == 65_000
 
 
-def test_the_request_form_says_how_what_stays_available_differs_from_the_balance_after_approval(acme, browser):
-    acme["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "A", "amount": "40.00"})
+def test_the_request_form_says_how_what_stays_available_differs_from_the_balance_after_approval(acme_two_orders, browser):
+    acme_two_orders["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "A", "amount": "40.00"})
     html = browser("mike").get("/debits/new").get_data(as_text=True)
     assert "Available now: 710.00 CLC" in html
     assert "because it also counts the 40.00 CLC held by requests still waiting" in html

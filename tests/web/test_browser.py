@@ -48,7 +48,7 @@ def serving(app_config):
 
 
 @pytest.fixture
-def live_url(app_config, acme):
+def live_url(app_config, acme_two_orders):
     with serving(app_config) as url:
         yield url
 
@@ -77,8 +77,8 @@ def _available(page):
     return page.get_by_test_id("available-clc").inner_text().replace("\u202f", " ").replace("\xa0", " ")
 
 
-def test_sign_in_accept_the_terms_and_see_the_balance(api, acme, page_for):
-    api.person("newbie", "member", acme["company"]["id"], accept_terms=False)
+def test_sign_in_accept_the_terms_and_see_the_balance(api, acme_two_orders, page_for):
+    api.person("newbie", "member", acme_two_orders["company"]["id"], accept_terms=False)
     page = page_for("newbie")
     assert "/terms" in page.url
     page.get_by_role("button", name="I accept the Terms and Conditions").click()
@@ -97,7 +97,7 @@ def screenshots(tmp_path):
     return folder
 
 
-def test_a_member_requests_a_debit_a_captain_approves_it_and_the_balance_drops(api, acme, page_for, screenshots):
+def test_a_member_requests_a_debit_a_captain_approves_it_and_the_balance_drops(api, acme_two_orders, page_for, screenshots):
     api.set_clock("2026-11-20T18:00:00+00:00")  # SO-1001 now expires within 90 days
     mike = page_for("mike")
     mike.get_by_role("link", name="Request a debit").click()
@@ -121,7 +121,7 @@ def test_a_member_requests_a_debit_a_captain_approves_it_and_the_balance_drops(a
     assert _available(mike) == "629.50 CLC"
 
 
-def test_a_reissue_request_reaches_the_back_office_and_its_approval_creates_the_new_sales_order(api, acme,
+def test_a_reissue_request_reaches_the_back_office_and_its_approval_creates_the_new_sales_order(api, acme_two_orders,
                                                                                                  page_for):
     api.admin
     api.set_clock("2026-11-20T18:00:00+00:00")  # SO-1001 expires 2027-01-10: its window is open
@@ -143,7 +143,7 @@ def test_a_reissue_request_reaches_the_back_office_and_its_approval_creates_the_
     assert carla.get_by_text("SO-1001-R").first.is_visible()
 
 
-def test_the_german_ui_shows_german_words_and_number_formats(acme, page_for):
+def test_the_german_ui_shows_german_words_and_number_formats(acme_two_orders, page_for):
     page = page_for("mike")
     page.get_by_label("Language").select_option("de")
     page.get_by_role("button", name="Change language").click()
@@ -153,11 +153,11 @@ def test_the_german_ui_shows_german_words_and_number_formats(acme, page_for):
     assert page.get_by_role("button", name="Abmelden").is_visible()
 
 
-def test_a_captain_disputes_a_charge_in_the_browser_and_the_back_office_upholds_it(api, acme, page_for):
-    debit = acme["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "Wrong exam",
+def test_a_captain_disputes_a_charge_in_the_browser_and_the_back_office_upholds_it(api, acme_two_orders, page_for):
+    debit = acme_two_orders["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "Wrong exam",
                                                         "amount": "80.00"})
     assert debit.status_code == 201, debit.get_json()
-    assert acme["captain"].post(f"/api/v1/debits/{debit.get_json()['id']}/approve").status_code == 200
+    assert acme_two_orders["captain"].post(f"/api/v1/debits/{debit.get_json()['id']}/approve").status_code == 200
     api.admin
     carla = page_for("carla")
     assert _available(carla) == "670.00 CLC"

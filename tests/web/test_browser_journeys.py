@@ -83,9 +83,9 @@ def _debit(actor, amount, description, **extra):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_home_shows_the_moment_of_expiry_and_warns_for_a_fully_held_sales_order(api, acme, open_page, shots, width):
+def test_home_shows_the_moment_of_expiry_and_warns_for_a_fully_held_sales_order(api, acme_two_orders, open_page, shots, width):
     api.set_clock("2026-11-20T18:00:00+00:00")  # SO-1001: 51 days left
-    _debit(acme["member"], "500.00", "All of SO-1001", allocations=[{"so_number": "SO-1001", "amount": "500.00"}])
+    _debit(acme_two_orders["member"], "500.00", "All of SO-1001", allocations=[{"so_number": "SO-1001", "amount": "500.00"}])
     carla = open_page("carla", width)
     row = carla.locator("li.so", has_text="SO-1001")
     assert f"Expires at {SO_1001_MOMENT}" in _squeeze(row.inner_text())
@@ -105,7 +105,7 @@ def test_home_shows_the_moment_of_expiry_and_warns_for_a_fully_held_sales_order(
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_after_expiry_home_prompts_the_reissue_and_enter_never_removes_a_plan_line(api, acme, open_page, shots,
+def test_after_expiry_home_prompts_the_reissue_and_enter_never_removes_a_plan_line(api, acme_two_orders, open_page, shots,
                                                                                    width):
     api.set_clock("2027-01-20T18:00:00+00:00")  # SO-1001 expired on 10 Jan; window open until 11 Mar
     carla = open_page("carla", width)
@@ -143,10 +143,10 @@ def test_after_expiry_home_prompts_the_reissue_and_enter_never_removes_a_plan_li
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_approve_and_reject_is_reachable_on_the_approval_queue(api, acme, open_page, shots, width):
+def test_every_approve_and_reject_is_reachable_on_the_approval_queue(api, acme_two_orders, open_page, shots, width):
     for amount, what in (("120.50", "CCNP ENCOR exam for Dana, Tokyo office"), ("80.00", "DevNet labs"),
                          ("43.25", "Cisco Modeling Labs licence for the automation team")):
-        _debit(acme["member"], amount, what)
+        _debit(acme_two_orders["member"], amount, what)
     carla = open_page("carla", width)
     carla.get_by_role("link", name=re.compile("3 debits await approval")).click()
     carla.wait_for_url(re.compile(r"/approvals$"))
@@ -168,8 +168,8 @@ def test_every_approve_and_reject_is_reachable_on_the_approval_queue(api, acme, 
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_debits_page_shows_the_balance_after_approval_without_sideways_scrolling(api, acme, open_page, width):
-    first = _debit(acme["member"], "100.00", "ENCOR")
+def test_the_debits_page_shows_the_balance_after_approval_without_sideways_scrolling(api, acme_two_orders, open_page, width):
+    first = _debit(acme_two_orders["member"], "100.00", "ENCOR")
     mike = open_page("mike", width)
     mike.get_by_role("link", name="Debits", exact=True).click()
     mike.wait_for_url(re.compile(r"/debits$"))
@@ -189,19 +189,19 @@ def test_the_debits_page_shows_the_balance_after_approval_without_sideways_scrol
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_other_page_passes_axe_and_fits_the_width(api, acme, open_page, shots, width):
+def test_every_other_page_passes_axe_and_fits_the_width(api, acme_two_orders, open_page, shots, width):
     api.set_clock("2026-11-20T18:00:00+00:00")
-    posted = _debit(acme["member"], "10.00", "Posted and disputed")
-    acme["captain"].post(f"/api/v1/debits/{posted['id']}/approve")
-    dispute = acme["captain"].post(f"/api/v1/debits/{posted['id']}/disputes", json={"reason": "Never used"})
-    reissue = acme["captain"].post("/api/v1/sales-orders/SO-1001/reissue-requests", json={
+    posted = _debit(acme_two_orders["member"], "10.00", "Posted and disputed")
+    acme_two_orders["captain"].post(f"/api/v1/debits/{posted['id']}/approve")
+    dispute = acme_two_orders["captain"].post(f"/api/v1/debits/{posted['id']}/disputes", json={"reason": "Never used"})
+    reissue = acme_two_orders["captain"].post("/api/v1/sales-orders/SO-1001/reissue-requests", json={
         "justification": "Project delayed", "training_plan": [
             {"item": "CCIE bootcamp", "category": "automation_bootcamp", "planned_on": "2027-03-15",
              "credits": "490.00"}]})
     assert reissue.status_code == 201, reissue.get_json()
     for job in ("expire-credits", "monthly-statements"):
         assert api.admin.post(f"/api/v1/jobs/{job}/run").status_code == 200
-    api.person("newbie", "member", acme["company"]["id"], accept_terms=False)
+    api.person("newbie", "member", acme_two_orders["company"]["id"], accept_terms=False)
     newbie = open_page("newbie", width)
     assert newbie.url.endswith("/terms") or "/terms?" in newbie.url
     check(newbie)
@@ -220,8 +220,8 @@ def test_every_other_page_passes_axe_and_fits_the_width(api, acme, open_page, sh
     assert mike.evaluate("document.activeElement.id") == "amount"
     check(mike)
     admin = open_page("backoffice", width)
-    for path in ("/admin/companies", f"/admin/companies/{acme['company']['id']}",
-                 f"/admin/companies/{acme['company']['id']}/statements", "/admin/reissue-requests",
+    for path in ("/admin/companies", f"/admin/companies/{acme_two_orders['company']['id']}",
+                 f"/admin/companies/{acme_two_orders['company']['id']}/statements", "/admin/reissue-requests",
                  "/admin/disputes", "/admin/jobs"):
         response = admin.goto(root + path)
         assert response.status == 200, path
@@ -236,10 +236,10 @@ def test_every_other_page_passes_axe_and_fits_the_width(api, acme, open_page, sh
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_japanese_pages_write_months_the_japanese_way_and_labels_keep_their_width(api, acme, open_page, shots,
+def test_japanese_pages_write_months_the_japanese_way_and_labels_keep_their_width(api, acme_two_orders, open_page, shots,
                                                                                   width):
     api.set_clock("2026-11-20T18:00:00+00:00")
-    _debit(acme["member"], "20.00", "ENCOR")
+    _debit(acme_two_orders["member"], "20.00", "ENCOR")
     carla = open_page("carla", width)
     carla.get_by_label("Language").select_option("ja")
     carla.get_by_role("button", name="Change language").click()
@@ -261,11 +261,11 @@ def test_japanese_pages_write_months_the_japanese_way_and_labels_keep_their_widt
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_statement_journey_from_home_to_the_month_on_screen(api, acme, open_page, shots, width):
+def test_the_statement_journey_from_home_to_the_month_on_screen(api, acme_two_orders, open_page, shots, width):
     """R-STM-1 on screen: home links the latest month; its page has the month's movements and
     each SO's expiry moment, fits a phone and passes axe."""
     api.set_clock("2026-03-20T18:00:00+00:00")
-    _debit(acme["member"], "25.00", "ENCOR exam, March")
+    _debit(acme_two_orders["member"], "25.00", "ENCOR exam, March")
     api.set_clock("2026-04-02T18:00:00+00:00")
     assert api.admin.post("/api/v1/jobs/monthly-statements/run").status_code == 200
     page = open_page("mike", width)

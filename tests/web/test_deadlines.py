@@ -11,7 +11,7 @@ def _text(html):
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace(" .", ".")
 
 
-def test_every_expiry_shows_its_moment_and_time_zone(api, acme, browser):
+def test_every_expiry_shows_its_moment_and_time_zone(api, acme_two_orders, browser):
     api.set_clock("2026-11-20T18:00:00+00:00")  # SO-1001 expires 2027-01-10: 51 days left
     text = _text(browser("mike").get("/").get_data(as_text=True))
     assert "Expires at 12:01 AM on Jan 10, 2027 (Pacific Time)" in text
@@ -19,7 +19,7 @@ def test_every_expiry_shows_its_moment_and_time_zone(api, acme, browser):
     assert "51 days left" in text and not re.search(r"\b1 days", text)
 
 
-def test_the_day_before_and_the_day_itself_say_tomorrow_and_today(api, acme, browser):
+def test_the_day_before_and_the_day_itself_say_tomorrow_and_today(api, acme_two_orders, browser):
     api.set_clock("2027-01-10T07:59:00+00:00")  # 11:59 p.m. on 9 Jan in Los Angeles
     text = _text(browser("mike").get("/").get_data(as_text=True))
     assert "Expires tomorrow, at 12:01 AM on Jan 10, 2027 (Pacific Time)" in text
@@ -33,7 +33,7 @@ def test_the_urgency_scale_has_four_steps():
         None, None, "watch", "watch", "soon", "soon", "urgent", "urgent", "critical", "critical", None]
 
 
-def test_the_urgency_level_shows_on_the_row_and_the_warning(api, acme, browser):
+def test_the_urgency_level_shows_on_the_row_and_the_warning(api, acme_two_orders, browser):
     api.set_clock("2027-01-05T18:00:00+00:00")  # SO-1001: 5 days left; SO-1002: 29
     html = browser("mike").get("/").get_data(as_text=True)
     assert re.search(r'<li class="so level-urgent" data-so="SO-1001"', html)
@@ -41,10 +41,10 @@ def test_the_urgency_level_shows_on_the_row_and_the_warning(api, acme, browser):
     assert 'class="badge level-urgent">5 days left' in html
 
 
-def test_a_fully_held_sales_order_keeps_its_warning(api, acme, browser):
+def test_a_fully_held_sales_order_keeps_its_warning(api, acme_two_orders, browser):
     """R-EXP-3: held credits expire too if their request is rejected after the moment."""
     api.set_clock("2026-11-20T18:00:00+00:00")
-    response = acme["member"].post("/api/v1/debits", json={
+    response = acme_two_orders["member"].post("/api/v1/debits", json={
         "category": "exam_voucher", "description": "All of SO-1001", "amount": "500.00",
         "allocations": [{"so_number": "SO-1001", "amount": "500.00"}]})
     assert response.status_code == 201 and response.get_json()["status"] == "pending"
@@ -56,7 +56,7 @@ def test_a_fully_held_sales_order_keeps_its_warning(api, acme, browser):
     assert re.search(r'<li class="so level-watch" data-so="SO-1001"', html)
 
 
-def test_after_expiry_the_open_reissue_window_is_said_with_its_last_day(api, acme, browser):
+def test_after_expiry_the_open_reissue_window_is_said_with_its_last_day(api, acme_two_orders, browser):
     api.set_clock("2027-01-20T18:00:00+00:00")  # SO-1001 expired on 10 Jan; window until 11 Mar
     carla = _text(browser("carla").get("/").get_data(as_text=True))
     assert "Expired, but a reissue can still be requested" in carla
@@ -73,7 +73,7 @@ def test_after_expiry_the_open_reissue_window_is_said_with_its_last_day(api, acm
     assert "250.00 CLC on SO-1002 expired" in carla  # SO-1002's stays open until 4 Apr
 
 
-def test_deadlines_are_worded_in_the_readers_language(api, acme, browser):
+def test_deadlines_are_worded_in_the_readers_language(api, acme_two_orders, browser):
     api.set_clock("2026-11-20T18:00:00+00:00")
     mike = browser("mike")
     assert mike.submit("/", "/language", {"lang": "ja", "next": "/"}).status_code == 302
@@ -82,7 +82,7 @@ def test_deadlines_are_worded_in_the_readers_language(api, acme, browser):
     assert "2026年12月" in text and "12月 2026" not in text
 
 
-def test_german_readers_get_german_deadlines_and_plural_forms(api, acme, browser):
+def test_german_readers_get_german_deadlines_and_plural_forms(api, acme_two_orders, browser):
     api.set_clock("2026-11-20T18:00:00+00:00")
     mike = browser("mike")
     assert mike.submit("/", "/language", {"lang": "de", "next": "/"}).status_code == 302
@@ -92,9 +92,9 @@ def test_german_readers_get_german_deadlines_and_plural_forms(api, acme, browser
     assert "days left" not in text and "Expires" not in text
 
 
-def test_the_chart_counts_held_credits_in_the_month_they_expire(api, acme, browser):
+def test_the_chart_counts_held_credits_in_the_month_they_expire(api, acme_two_orders, browser):
     api.set_clock("2026-11-20T18:00:00+00:00")
-    acme["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "All of SO-1001",
+    acme_two_orders["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "All of SO-1001",
                                                 "amount": "500.00",
                                                 "allocations": [{"so_number": "SO-1001", "amount": "500.00"}]})
     text = _text(browser("mike").get("/").get_data(as_text=True))

@@ -19,7 +19,7 @@ def open_dispute_id(person):
     return re.search(r"/disputes/(\d+)\"", person.get("/disputes").get_data(as_text=True)).group(1)
 
 
-def test_a_captain_disputes_a_charge_and_the_back_office_upholds_it(api, acme, browser):
+def test_a_captain_disputes_a_charge_and_the_back_office_upholds_it(api, acme_two_orders, browser):
     debit_id = posted_debit(browser)
     carla = browser("carla")
     assert "650.00 CLC" in carla.get("/").get_data(as_text=True)
@@ -48,7 +48,7 @@ def test_a_captain_disputes_a_charge_and_the_back_office_upholds_it(api, acme, b
     assert f"/debits/{debit_id}/dispute" not in carla.get("/debits").get_data(as_text=True)  # nothing left to return
 
 
-def test_a_denied_dispute_changes_no_balance(api, acme, browser):
+def test_a_denied_dispute_changes_no_balance(api, acme_two_orders, browser):
     debit_id = posted_debit(browser)
     carla = browser("carla")
     carla.submit("/debits", f"/debits/{debit_id}/dispute", {"reason": "Wrong amount"})
@@ -66,7 +66,7 @@ def test_a_denied_dispute_changes_no_balance(api, acme, browser):
     assert f"/debits/{debit_id}/dispute" in carla.get("/debits").get_data(as_text=True)
 
 
-def test_members_and_observers_see_disputes_and_change_nothing(api, acme, browser):
+def test_members_and_observers_see_disputes_and_change_nothing(api, acme_two_orders, browser):
     debit_id = posted_debit(browser)
     browser("carla").submit("/debits", f"/debits/{debit_id}/dispute", {"reason": "Wrong amount"})
     dispute_id = open_dispute_id(browser("carla"))
@@ -85,7 +85,7 @@ def test_members_and_observers_see_disputes_and_change_nothing(api, acme, browse
     assert browser("carla").get("/admin/disputes").status_code == 403
 
 
-def test_another_companys_dispute_is_not_found(api, acme, browser):
+def test_another_companys_dispute_is_not_found(api, acme_two_orders, browser):
     debit_id = posted_debit(browser)
     browser("carla").submit("/debits", f"/debits/{debit_id}/dispute", {"reason": "Wrong amount"})
     dispute_id = open_dispute_id(browser("carla"))
@@ -101,7 +101,7 @@ def test_another_companys_dispute_is_not_found(api, acme, browser):
     assert row_counts() == before
 
 
-def test_a_dispute_posted_without_its_csrf_token_is_refused(api, acme, browser):
+def test_a_dispute_posted_without_its_csrf_token_is_refused(api, acme_two_orders, browser):
     debit_id = posted_debit(browser)
     carla = browser("carla")
     before = row_counts()
@@ -117,7 +117,7 @@ def test_a_dispute_posted_without_its_csrf_token_is_refused(api, acme, browser):
     assert row_counts() == before
 
 
-def test_a_dispute_needs_a_reason_and_a_decision_needs_an_outcome(api, acme, browser):
+def test_a_dispute_needs_a_reason_and_a_decision_needs_an_outcome(api, acme_two_orders, browser):
     debit_id = posted_debit(browser)
     carla = browser("carla")
     before = row_counts()
@@ -135,7 +135,7 @@ def test_a_dispute_needs_a_reason_and_a_decision_needs_an_outcome(api, acme, bro
     assert row_counts() == before
 
 
-def test_every_dispute_input_has_a_label(api, acme, browser):
+def test_every_dispute_input_has_a_label(api, acme_two_orders, browser):
     debit_id = posted_debit(browser)
     carla = browser("carla")
     carla.submit("/debits", f"/debits/{debit_id}/dispute", {"reason": "Wrong amount"})
@@ -148,7 +148,7 @@ def test_every_dispute_input_has_a_label(api, acme, browser):
     assert "<script" not in "".join(pages) and "style=" not in "".join(pages)
 
 
-def test_the_disputes_pages_speak_german_japanese_and_french(api, acme, browser):
+def test_the_disputes_pages_speak_german_japanese_and_french(api, acme_two_orders, browser):
     debit_id = posted_debit(browser)
     carla = browser("carla")
     carla.submit("/debits", f"/debits/{debit_id}/dispute", {"reason": "Wrong amount"})

@@ -6,7 +6,7 @@ from clc_ledger.jobs.runs import acquire_lease, recent_runs, release_lease
 from tests.helpers import row_counts
 
 
-def test_the_job_runs_page_lists_every_job_and_run_now_records_a_run(api, acme, browser):
+def test_the_job_runs_page_lists_every_job_and_run_now_records_a_run(api, acme_two_orders, browser):
     api.admin
     admin = browser("backoffice")
     page = admin.get("/admin/jobs").get_data(as_text=True)
@@ -23,7 +23,7 @@ def test_the_job_runs_page_lists_every_job_and_run_now_records_a_run(api, acme, 
     assert "Back office" in page and "Succeeded" in page
 
 
-def test_a_busy_job_is_refused_with_its_reason(api, acme, browser):
+def test_a_busy_job_is_refused_with_its_reason(api, acme_two_orders, browser):
     api.admin
     admin = browser("backoffice")
     assert acquire_lease("age-pending-debits", "someone-else")
@@ -35,7 +35,7 @@ def test_a_busy_job_is_refused_with_its_reason(api, acme, browser):
         release_lease("age-pending-debits", "someone-else")
 
 
-def test_a_failed_run_shows_its_error(api, acme, browser, monkeypatch):
+def test_a_failed_run_shows_its_error(api, acme_two_orders, browser, monkeypatch):
     import clc_ledger.ledger.aging as aging
 
     def broken(now):
@@ -51,7 +51,7 @@ def test_a_failed_run_shows_its_error(api, acme, browser, monkeypatch):
     assert len(runs) == 1 and runs[0].status == "error"
 
 
-def test_only_admins_run_jobs_and_only_with_the_csrf_token(api, acme, browser):
+def test_only_admins_run_jobs_and_only_with_the_csrf_token(api, acme_two_orders, browser):
     for username in ("carla", "mike", "otto"):
         person = browser(username)
         assert person.get("/admin/jobs").status_code == 403
@@ -64,7 +64,7 @@ def test_only_admins_run_jobs_and_only_with_the_csrf_token(api, acme, browser):
     assert recent_runs() == []
 
 
-def test_runs_of_one_job(api, acme, browser):
+def test_runs_of_one_job(api, acme_two_orders, browser):
     api.admin
     admin = browser("backoffice")
     for name in ("expire-credits", "age-pending-debits"):
@@ -74,7 +74,7 @@ def test_runs_of_one_job(api, acme, browser):
     assert re.findall(r"<td[^>]*><code>([^<]+)</code></td>", recent) == ["age-pending-debits"]
 
 
-def test_job_results_read_as_words_not_python_values(api, acme, browser):
+def test_job_results_read_as_words_not_python_values(api, acme_two_orders, browser):
     api.admin
     api.set_clock("2027-01-20T18:00:00+00:00")  # SO-1001 expired on 10 Jan
     admin = browser("backoffice")

@@ -3,18 +3,18 @@ debits, and the request form, the captain's home, the queue and the back office 
 import re
 
 
-def test_the_only_captain_is_told_on_home_and_on_the_request_form(api, acme, browser):
+def test_the_only_captain_is_told_on_home_and_on_the_request_form(api, acme_two_orders, browser):
     carla = browser("carla")
     for path in ("/", "/debits/new"):
         html = carla.get(path).get_data(as_text=True)
         assert 'data-testid="only-captain"' in html, path
         assert "Ask your account manager to add a second captain." in html, path
     assert 'data-testid="only-captain"' not in browser("mike").get("/debits/new").get_data(as_text=True)
-    api.person("cleo", "captain", acme["company"]["id"])
+    api.person("cleo", "captain", acme_two_orders["company"]["id"])
     assert 'data-testid="only-captain"' not in browser("carla").get("/").get_data(as_text=True)
 
 
-def test_the_back_office_lists_companies_with_a_single_captain(api, acme, browser):
+def test_the_back_office_lists_companies_with_a_single_captain(api, acme_two_orders, browser):
     other = api.company("Globex", approval=True)
     api.person("gina", "captain", other["id"])
     api.person("gus", "captain", other["id"])
@@ -23,16 +23,16 @@ def test_the_back_office_lists_companies_with_a_single_captain(api, acme, browse
     assert "Acme Networks" in single and "Globex" not in single
 
 
-def test_a_captain_home_links_to_the_pending_approvals(acme, browser):
-    acme["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "A", "amount": "1.00"})
-    acme["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "B", "amount": "2.00"})
+def test_a_captain_home_links_to_the_pending_approvals(acme_two_orders, browser):
+    acme_two_orders["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "A", "amount": "1.00"})
+    acme_two_orders["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "B", "amount": "2.00"})
     html = browser("carla").get("/").get_data(as_text=True)
     assert re.search(r'data-testid="pending-approvals">\s*<a href="/approvals">2 debits await approval</a>', html)
-    acme["captain"].post("/api/v1/debits/1/approve")
+    acme_two_orders["captain"].post("/api/v1/debits/1/approve")
     assert ">1 debit awaits approval<" in browser("carla").get("/").get_data(as_text=True)
 
 
-def test_a_refused_debit_form_marks_its_field_and_links_to_it(acme, browser):
+def test_a_refused_debit_form_marks_its_field_and_links_to_it(acme_two_orders, browser):
     html = browser("mike").submit("/debits/new", "/debits/new", {
         "category": "exam_voucher", "description": "Exam", "amount": "12.345"}).get_data(as_text=True)
     assert re.search(r'<input[^>]*aria-describedby="amount-error amount-hint"[^>]*aria-invalid="true"', html) or \
@@ -41,7 +41,7 @@ def test_a_refused_debit_form_marks_its_field_and_links_to_it(acme, browser):
     assert '<a href="#amount">Amount (CLC): Write the credits' in html and 'data-focus="amount"' in html
 
 
-def test_a_split_that_does_not_add_up_is_said_beside_the_split_in_the_readers_language(acme, browser):
+def test_a_split_that_does_not_add_up_is_said_beside_the_split_in_the_readers_language(acme_two_orders, browser):
     mike = browser("mike")
     data = {"category": "exam_voucher", "description": "Exam", "amount": "10.00", "split-SO-1001": "3.00"}
     html = mike.submit("/debits/new", "/debits/new", data).get_data(as_text=True)
@@ -55,18 +55,18 @@ def test_a_split_that_does_not_add_up_is_said_beside_the_split_in_the_readers_la
     assert "The parts add up" not in html
 
 
-def test_a_rule_refusing_the_amount_is_said_under_the_amount(acme, browser):
+def test_a_rule_refusing_the_amount_is_said_under_the_amount(acme_two_orders, browser):
     html = browser("mike").submit("/debits/new", "/debits/new", {
         "category": "exam_voucher", "description": "Too much", "amount": "5000.00"}).get_data(as_text=True)
     amount_field = re.search(r'<div class="field invalid">\s*<label for="amount">.*?</div>', html, re.S).group(0)
     assert 'id="amount-error">' in amount_field and "5000.00" in amount_field
 
 
-def test_the_queue_says_when_nobody_else_can_approve_the_captains_own_request(acme, browser):
-    acme["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "Mike's", "amount": "1.00"})
+def test_the_queue_says_when_nobody_else_can_approve_the_captains_own_request(acme_two_orders, browser):
+    acme_two_orders["member"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "Mike's", "amount": "1.00"})
     assert "nobody can approve the debits you request yourself" not in browser("carla").get("/approvals").get_data(
         as_text=True)
-    acme["captain"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "Own", "amount": "2.00"})
+    acme_two_orders["captain"].post("/api/v1/debits", json={"category": "exam_voucher", "description": "Own", "amount": "2.00"})
     html = browser("carla").get("/approvals").get_data(as_text=True)
     assert "nobody can approve the debits you request yourself" in html
     assert "Nobody else can approve your own request." in html

@@ -17,14 +17,14 @@ def test_the_terms_page_comes_first_and_only_once(api, browser):
     assert api.login("newbie").get("/api/v1/me").get_json()["terms_accepted_at"]
 
 
-def test_home_shows_the_company_and_its_credits_first(acme, browser):
+def test_home_shows_the_company_and_its_credits_first(acme_two_orders, browser):
     html = browser("mike").get("/").get_data(as_text=True)
     assert html.index("Acme Networks") < html.index("750.00 CLC") < html.index("SO-1001")
     assert "$75,000.00" in html
     assert "SO-1002" in html and '<details class="so-more' in html
 
 
-def test_home_warns_about_credits_expiring_within_90_days(api, acme, browser):
+def test_home_warns_about_credits_expiring_within_90_days(api, acme_two_orders, browser):
     assert "Expiring within 90 days" not in browser("mike").get("/").get_data(as_text=True)
     api.set_clock("2026-11-20T18:00:00+00:00")  # SO-1001 expires 2027-01-10: 51 days left
     html = browser("mike").get("/").get_data(as_text=True)
@@ -33,7 +33,7 @@ def test_home_warns_about_credits_expiring_within_90_days(api, acme, browser):
     assert "51 days left" in html
 
 
-def test_request_reissue_shows_only_where_the_window_is_open_and_to_captains(api, acme, browser):
+def test_request_reissue_shows_only_where_the_window_is_open_and_to_captains(api, acme_two_orders, browser):
     assert "Request reissue of" not in browser("carla").get("/").get_data(as_text=True)
     api.set_clock("2026-11-20T18:00:00+00:00")  # SO-1001's window opened 2026-11-11; SO-1002's not yet
     html = browser("carla").get("/").get_data(as_text=True)
@@ -41,13 +41,13 @@ def test_request_reissue_shows_only_where_the_window_is_open_and_to_captains(api
     assert "Request reissue of" not in browser("mike").get("/").get_data(as_text=True)
 
 
-def test_the_expiry_chart_is_an_svg_without_script(acme, browser):
+def test_the_expiry_chart_is_an_svg_without_script(acme_two_orders, browser):
     response = browser("mike").get("/charts/expiring.svg")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     assert b"<svg" in response.data and b"<script" not in response.data
 
 
-def test_a_member_requests_a_debit_and_a_captain_approves_it(acme, browser):
+def test_a_member_requests_a_debit_and_a_captain_approves_it(acme_two_orders, browser):
     mike, carla = browser("mike"), browser("carla")
     response = mike.submit("/debits/new", "/debits/new",
                            {"category": "exam_voucher", "description": "CCNA exam", "amount": "100.00"})
@@ -59,7 +59,7 @@ def test_a_member_requests_a_debit_and_a_captain_approves_it(acme, browser):
     assert "650.00 CLC" in mike.get("/").get_data(as_text=True)
 
 
-def test_a_split_debit_draws_from_the_chosen_sales_orders(acme, api, browser):
+def test_a_split_debit_draws_from_the_chosen_sales_orders(acme_two_orders, api, browser):
     mike = browser("mike")
     response = mike.submit("/debits/new", "/debits/new", {
         "category": "digital_learning", "description": "Labs", "amount": "30.00",
@@ -70,7 +70,7 @@ def test_a_split_debit_draws_from_the_chosen_sales_orders(acme, api, browser):
         ("SO-1001", "10.00"), ("SO-1002", "20.00")]
 
 
-def test_a_refused_debit_shows_the_reason_and_changes_nothing(acme, browser):
+def test_a_refused_debit_shows_the_reason_and_changes_nothing(acme_two_orders, browser):
     mike = browser("mike")
     before = row_counts()
     for data in ({"amount": "12.345"}, {"amount": "5000.00"}, {"amount": "10.00", "split-SO-1001": "3.00"}):
@@ -81,7 +81,7 @@ def test_a_refused_debit_shows_the_reason_and_changes_nothing(acme, browser):
     assert row_counts() == before
 
 
-def test_own_requests_are_shown_but_not_approvable(acme, browser):
+def test_own_requests_are_shown_but_not_approvable(acme_two_orders, browser):
     carla = browser("carla")
     carla.submit("/debits/new", "/debits/new", {"category": "exam_voucher", "description": "Mine", "amount": "5.00"})
     queue = carla.get("/approvals").get_data(as_text=True)
@@ -89,7 +89,7 @@ def test_own_requests_are_shown_but_not_approvable(acme, browser):
     assert not re.search(r"/debits/\d+/approve", queue)
 
 
-def test_select_several_and_approve_at_once(acme, browser):
+def test_select_several_and_approve_at_once(acme_two_orders, browser):
     mike, carla = browser("mike"), browser("carla")
     for n in range(3):
         mike.submit("/debits/new", "/debits/new", {"category": "exam_voucher", "description": f"Exam {n}",
@@ -102,7 +102,7 @@ def test_select_several_and_approve_at_once(acme, browser):
     assert "Exam 2" in queue and "Exam 0" not in queue and "Exam 1" not in queue
 
 
-def test_a_captain_rejects_with_a_reason(acme, browser):
+def test_a_captain_rejects_with_a_reason(acme_two_orders, browser):
     mike, carla = browser("mike"), browser("carla")
     mike.submit("/debits/new", "/debits/new", {"category": "exam_voucher", "description": "Exam", "amount": "10.00"})
     debit_id = re.search(r"/debits/(\d+)/reject", carla.get("/approvals").get_data(as_text=True)).group(1)
@@ -111,7 +111,7 @@ def test_a_captain_rejects_with_a_reason(acme, browser):
     assert "750.00 CLC" in mike.get("/").get_data(as_text=True)
 
 
-def test_observers_see_everything_of_their_company_and_change_nothing(acme, browser):
+def test_observers_see_everything_of_their_company_and_change_nothing(acme_two_orders, browser):
     mike, otto = browser("mike"), browser("otto")
     mike.submit("/debits/new", "/debits/new", {"category": "exam_voucher", "description": "Exam", "amount": "10.00"})
     for path in ("/", "/debits", "/approvals", "/reissue-requests", "/statements"):
@@ -131,15 +131,15 @@ def test_observers_see_everything_of_their_company_and_change_nothing(acme, brow
     assert row_counts() == before
 
 
-def test_other_companies_pages_answer_404(api, acme, browser):
+def test_other_companies_pages_answer_404(api, acme_two_orders, browser):
     other = api.company("Rheinland Systeme GmbH", country="DE", locale="de_DE")
     api.person("klaus", "captain", other["id"])
     api.sales_order("SO-9001", other["id"], "80.00", booked_on="2026-01-05", invoice_date="2026-01-10")
     statement = api.admin.post("/api/v1/jobs/monthly-statements/run")
     assert statement.status_code == 200
     klaus = browser("klaus")
-    for path in ("/sales-orders/SO-1001/reissue", f"/companies/{acme['company']['id']}/statements/2026-02.pdf",
-                 f"/companies/{acme['company']['id']}/statements/2026-02.csv"):
+    for path in ("/sales-orders/SO-1001/reissue", f"/companies/{acme_two_orders['company']['id']}/statements/2026-02.pdf",
+                 f"/companies/{acme_two_orders['company']['id']}/statements/2026-02.csv"):
         assert klaus.get(path).status_code == 404, path
     mike = browser("mike")
     debit = mike.submit("/debits/new", "/debits/new", {"category": "exam_voucher", "description": "E", "amount": "1.00"})
@@ -154,10 +154,10 @@ def test_other_companies_pages_answer_404(api, acme, browser):
     assert "SO-1001" not in klaus.get("/").get_data(as_text=True)
 
 
-def test_admins_book_invoice_and_activate_a_sales_order(api, acme, browser):
+def test_admins_book_invoice_and_activate_a_sales_order(api, acme_two_orders, browser):
     api.admin
     admin = browser("backoffice")
-    company_id = acme["company"]["id"]
+    company_id = acme_two_orders["company"]["id"]
     page = f"/admin/companies/{company_id}"
     assert admin.submit(page, f"{page}/sales-orders", {"so_number": "SO-7", "credits": "40.00",
                                                        "booked_on": "2026-02-20"}).status_code == 302
@@ -166,26 +166,26 @@ def test_admins_book_invoice_and_activate_a_sales_order(api, acme, browser):
     assert "790.00 CLC" in browser("mike").get("/").get_data(as_text=True)
 
 
-def test_admins_add_people_and_the_last_captain_stays(api, acme, browser):
+def test_admins_add_people_and_the_last_captain_stays(api, acme_two_orders, browser):
     api.admin
     admin = browser("backoffice")
-    company_id = acme["company"]["id"]
+    company_id = acme_two_orders["company"]["id"]
     page = f"/admin/companies/{company_id}"
     response = admin.submit(page, f"{page}/users", {"username": "nina", "email": "nina@example.com",
                                                      "password": "long-enough-password", "role": "member"})
     assert response.status_code == 302
-    carla_id = acme["captain"].user.id
+    carla_id = acme_two_orders["captain"].user.id
     response = admin.submit(page, f"/admin/users/{carla_id}", {f"u{carla_id}-role": "member",
                                                                f"u{carla_id}-active": "y"}, follow_redirects=True)
     assert "at least one active captain" in response.get_data(as_text=True)
     assert api.login("carla").get("/api/v1/me").get_json()["role"] == "captain"
 
 
-def test_company_people_cannot_open_the_back_office(acme, browser):
+def test_company_people_cannot_open_the_back_office(acme_two_orders, browser):
     assert browser("carla").get("/admin/companies").status_code == 403
 
 
-def test_the_language_switcher_changes_words_and_number_formats(acme, browser):
+def test_the_language_switcher_changes_words_and_number_formats(acme_two_orders, browser):
     mike = browser("mike")
     mike.submit("/", "/language", {"lang": "de", "next": "/"})
     html = mike.get("/").get_data(as_text=True)
@@ -193,7 +193,7 @@ def test_the_language_switcher_changes_words_and_number_formats(acme, browser):
     assert "Verfügbare Credits" in html and "750,00 CLC" in html
 
 
-def test_the_site_has_a_favicon(acme, browser):
+def test_the_site_has_a_favicon(acme_two_orders, browser):
     page = browser("mike")
     assert '<link rel="icon" href="/static/favicon.svg"' in page.get("/").get_data(as_text=True)
     response = page.get("/favicon.ico", follow_redirects=True)

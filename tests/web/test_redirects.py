@@ -23,7 +23,7 @@ def _lands_on(response):
 
 
 @pytest.mark.parametrize("target", SAFE + BYPASSES, ids=repr)
-def test_R_SEC_1_sign_in_follows_next_only_to_this_site(browser, api, acme, target):
+def test_R_SEC_1_sign_in_follows_next_only_to_this_site(browser, api, acme_two_orders, target):
     person = browser()
     response = person.submit("/sign-in", f"/sign-in?next={quote(target, safe='')}",
                              {"username": "carla", "password": "correct-horse-battery"})
@@ -32,7 +32,7 @@ def test_R_SEC_1_sign_in_follows_next_only_to_this_site(browser, api, acme, targ
 
 
 @pytest.mark.parametrize("target", SAFE + BYPASSES, ids=repr)
-def test_R_SEC_1_next_in_the_sign_in_form_is_held_to_the_same_rule(browser, api, acme, target):
+def test_R_SEC_1_next_in_the_sign_in_form_is_held_to_the_same_rule(browser, api, acme_two_orders, target):
     person = browser()
     response = person.submit("/sign-in", "/sign-in",
                              {"username": "carla", "password": "correct-horse-battery", "next": target})
@@ -40,11 +40,11 @@ def test_R_SEC_1_next_in_the_sign_in_form_is_held_to_the_same_rule(browser, api,
 
 
 @pytest.mark.parametrize("target", BYPASSES, ids=repr)
-def test_R_SEC_1_the_language_switch_and_the_terms_hold_to_it_too(browser, api, acme, target):
+def test_R_SEC_1_the_language_switch_and_the_terms_hold_to_it_too(browser, api, acme_two_orders, target):
     person = browser("carla")
     response = person.submit("/", "/language", {"lang": "de", "next": target})
     assert _lands_on(response) == "/"
-    api.person("newbie", "member", acme["company"]["id"], accept_terms=False)
+    api.person("newbie", "member", acme_two_orders["company"]["id"], accept_terms=False)
     newbie = browser("newbie")
     response = newbie.submit("/terms", f"/terms?next={quote(target, safe='')}", {"next": target})
     assert _lands_on(response) == "/"

@@ -18,7 +18,7 @@ def _field(html, field_id):
     return re.search(rf'<div class="field[^"]*">\s*<label for="{field_id}">.*?</div>', html, re.S).group(0)
 
 
-def test_enter_sends_the_request_and_never_removes_a_line(api, acme, browser):
+def test_enter_sends_the_request_and_never_removes_a_line(api, acme_two_orders, browser):
     api.set_clock("2026-11-20T18:00:00+00:00")  # SO-1001's window is open
     carla = browser("carla")
     html = carla.get(FORM).get_data(as_text=True)
@@ -34,7 +34,7 @@ def test_enter_sends_the_request_and_never_removes_a_line(api, acme, browser):
     assert row_counts() == before
 
 
-def test_an_empty_line_says_to_fill_it_in_or_remove_it(api, acme, browser):
+def test_an_empty_line_says_to_fill_it_in_or_remove_it(api, acme_two_orders, browser):
     api.set_clock("2026-11-20T18:00:00+00:00")
     carla = browser("carla")
     html = carla.submit(FORM, FORM, {"lines": "2", "action": "submit", **_line(0),
@@ -47,7 +47,7 @@ def test_an_empty_line_says_to_fill_it_in_or_remove_it(api, acme, browser):
     assert 'data-focus="item-1"' in html  # the page script moves the focus there
 
 
-def test_the_six_month_error_sits_under_the_date_in_the_readers_date_format(api, acme, browser):
+def test_the_six_month_error_sits_under_the_date_in_the_readers_date_format(api, acme_two_orders, browser):
     api.set_clock("2026-11-20T18:00:00+00:00")  # six months on: 2027-05-20
     carla = browser("carla")
     html = carla.submit(FORM, FORM, {"lines": "1", "action": "submit",
@@ -62,7 +62,7 @@ def test_the_six_month_error_sits_under_the_date_in_the_readers_date_format(api,
     assert "20.05.2027" in _field(html, "planned_on-0")
 
 
-def test_a_plan_that_does_not_add_up_says_so_beside_the_total(api, acme, browser):
+def test_a_plan_that_does_not_add_up_says_so_beside_the_total(api, acme_two_orders, browser):
     api.set_clock("2026-11-20T18:00:00+00:00")
     html = browser("carla").submit(FORM, FORM, {"lines": "1", "action": "submit", **_line(0, credits="450.00")}
                                    ).get_data(as_text=True)
@@ -71,7 +71,7 @@ def test_a_plan_that_does_not_add_up_says_so_beside_the_total(api, acme, browser
     assert '<a href="#plan-total">Training plan:' in html
 
 
-def test_only_the_line_buttons_add_and_remove_lines(api, acme, browser):
+def test_only_the_line_buttons_add_and_remove_lines(api, acme_two_orders, browser):
     api.set_clock("2026-11-20T18:00:00+00:00")
     carla = browser("carla")
     html = carla.submit(FORM, FORM, {"lines": "1", "action": "add", **_line(0)}).get_data(as_text=True)
@@ -81,7 +81,7 @@ def test_only_the_line_buttons_add_and_remove_lines(api, acme, browser):
     assert 'value="second"' in html and 'value="first"' not in html and 'id="item-1"' not in html
 
 
-def test_a_second_request_says_why_it_must_wait(api, acme, browser):
+def test_a_second_request_says_why_it_must_wait(api, acme_two_orders, browser):
     api.set_clock("2026-11-20T18:00:00+00:00")
     carla = browser("carla")
     response = carla.submit(FORM, FORM, {"lines": "1", "action": "submit", **_line(0)})
@@ -92,6 +92,6 @@ def test_a_second_request_says_why_it_must_wait(api, acme, browser):
     assert re.search(r"Request #\d+ for SO-1001, sent on Nov 20, 2026, is still under review", reason)
 
 
-def test_outside_the_window_the_page_names_the_day_it_opens(api, acme, browser):
+def test_outside_the_window_the_page_names_the_day_it_opens(api, acme_two_orders, browser):
     html = browser("carla").get(FORM).get_data(as_text=True)  # 2026-03-01: opens 2026-11-11
     assert "The reissue window of SO-1001 opens on Nov 11, 2026" in html

@@ -42,7 +42,7 @@ def _copy_cookies(source, target):
         target.client.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
 
 
-def test_a_session_cookie_copied_before_sign_out_no_longer_works_after_it(acme, browser):
+def test_a_session_cookie_copied_before_sign_out_no_longer_works_after_it(acme_two_orders, browser):
     mike = browser("mike")
     assert mike.get("/").status_code == 200
     thief = browser()
@@ -54,7 +54,7 @@ def test_a_session_cookie_copied_before_sign_out_no_longer_works_after_it(acme, 
     assert replay.status_code == 302 and "/sign-in" in replay.headers["Location"]
 
 
-def test_a_session_cookie_no_longer_works_after_a_password_change(acme, browser, app):
+def test_a_session_cookie_no_longer_works_after_a_password_change(acme_two_orders, browser, app):
     mike = browser("mike")
     thief = browser()
     _copy_cookies(mike, thief)
@@ -66,7 +66,7 @@ def test_a_session_cookie_no_longer_works_after_a_password_change(acme, browser,
     assert browser("mike", "a-brand-new-password").get("/").status_code == 200
 
 
-def test_changing_ones_password_on_the_page_keeps_this_session_and_ends_the_others(acme, browser):
+def test_changing_ones_password_on_the_page_keeps_this_session_and_ends_the_others(acme_two_orders, browser):
     mike = browser("mike")
     other = browser("mike")
     response = mike.submit("/account/password", "/account/password",
@@ -86,7 +86,7 @@ def _assert_security_headers(response):
     assert response.headers.get("Referrer-Policy")
 
 
-def test_security_headers_are_on_200_404_and_500_pages(app_config, acme, browser):
+def test_security_headers_are_on_200_404_and_500_pages(app_config, acme_two_orders, browser):
     mike = browser("mike")
     ok = mike.get("/")
     assert ok.status_code == 200
@@ -109,7 +109,7 @@ def test_security_headers_are_on_200_404_and_500_pages(app_config, acme, browser
     _assert_security_headers(broken)
 
 
-def test_session_cookies_are_httponly_and_samesite_lax(acme, browser):
+def test_session_cookies_are_httponly_and_samesite_lax(acme_two_orders, browser):
     person = browser()
     response = person.submit("/sign-in", "/sign-in", {"username": "mike", "password": "correct-horse-battery"})
     cookie = response.headers["Set-Cookie"]
@@ -121,7 +121,7 @@ def test_session_cookies_are_secure_outside_development_and_testing(app_config):
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
-def test_the_eleventh_rapid_failed_sign_in_is_refused(acme, browser):
+def test_the_eleventh_rapid_failed_sign_in_is_refused(acme_two_orders, browser):
     person = browser()
     for attempt in range(10):
         response = person.submit("/sign-in", "/sign-in", {"username": "mike", "password": f"wrong-{attempt}"})
@@ -133,12 +133,12 @@ def test_the_eleventh_rapid_failed_sign_in_is_refused(acme, browser):
     assert person.get("/").status_code == 302  # not signed in
 
 
-def test_successful_sign_ins_do_not_count_towards_the_limit(acme, browser):
+def test_successful_sign_ins_do_not_count_towards_the_limit(acme_two_orders, browser):
     for _ in range(12):
         assert browser("mike").get("/").status_code == 200
 
 
-def test_state_changes_are_post_only(acme, browser):
+def test_state_changes_are_post_only(acme_two_orders, browser):
     carla = browser("carla")
     for path in ("/sign-out", "/debits/1/approve", "/debits/1/reject", "/approvals/approve-selected",
                  "/admin/sales-orders/SO-1001/activate", "/language"):
@@ -153,7 +153,7 @@ def test_the_api_docs_page_has_no_inline_script(client):
     _assert_security_headers(response)
 
 
-def test_a_csrf_token_from_one_session_does_not_work_in_another(acme, browser):
+def test_a_csrf_token_from_one_session_does_not_work_in_another(acme_two_orders, browser):
     mike, carla = browser("mike"), browser("carla")
     token = csrf_token(mike.get("/").get_data(as_text=True))
     assert carla.client.post("/sign-out", data={"csrf_token": token}).status_code == 400
