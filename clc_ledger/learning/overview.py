@@ -45,9 +45,12 @@ def company_rows(company_id, *, viewer, status=None, within_days=None, limit=Non
         query = query.offset(offset).limit(limit)
     found = db.session.execute(query).all()
     by_person = pools(sorted({row.person_id for row in found}))
+    options = {}
     rows = []
     for row in found:
-        shown = view(row, by_person[row.person_id], today)
+        if row.level not in options:
+            options[row.level] = rules.pathways(row.level)
+        shown = view(row, by_person[row.person_id], today, options[row.level])
         if status == "at_risk" and not shown["at_risk"]:
             continue
         shown["person_name"] = row.person_name

@@ -34,12 +34,13 @@ def pools(person_ids):
     return {person_id: (credits[person_id], exams[person_id]) for person_id in person_ids}
 
 
-def view(certification, pool, today=None):
-    """The API's view of one certification: cycle, status, days left and progress."""
+def view(certification, pool, today=None, options=None):
+    """The API's view of one certification: cycle, status, days left and progress.
+    `options`: rules.pathways(level), when the caller has read them already."""
     today = today or clock.today()
     credits, exams = pool
     shown = rules.progress(certification.level, certification.cycle_started_on, certification.expires_on,
-                           credits, exams)
+                           credits, exams, options)
     expires_on = certification.expires_on
     days_left = None if expires_on is None else (expires_on - today).days
     state = rules.status(expires_on, today)
