@@ -14,7 +14,7 @@ from .. import clock
 from ..extensions import db
 from . import rules
 from .models import Certification, Person
-from .progress import pools, view
+from .progress import _core, pools, view
 
 _COLUMNS = (Certification.id, Certification.person_id, Certification.name, Certification.level,
             Certification.earned_on, Certification.cycle_started_on, Certification.expires_on,
@@ -43,7 +43,7 @@ def company_rows(company_id, *, viewer, status=None, within_days=None, limit=Non
     paged_in_sql = status != "at_risk" and limit is not None
     if paged_in_sql:
         query = query.offset(offset).limit(limit)
-    found = db.session.execute(query).all()
+    found = _core().execute(query).all()
     by_person = pools(sorted({row.person_id for row in found}))
     options = {}
     rows = []
