@@ -152,9 +152,12 @@ def progress(level, started_on, expires_on, credits, exams, options=None):
 def _missing_exams(exams, kinds):
     """Exam sittings a pathway still lacks: the pathway that needs least lacks the fewest exams
     (an exam is a sitting, not a number of credits), then the fewest credits."""
-    if not exams:
-        return 0
-    return sum(max(0, count - kinds.get(kind, 0)) for kind, count in exams.items())
+    missing = 0
+    for kind, count in exams.items():
+        have = kinds.get(kind, 0)
+        if have < count:
+            missing += count - have
+    return missing
 
 
 class Completion(NamedTuple):
