@@ -14,7 +14,7 @@ from .. import clock
 from ..extensions import db
 from . import rules
 from .models import Certification, Person
-from .progress import _core, pools, view
+from .progress import read_connection, pools, view
 
 _COLUMNS = (Certification.id, Certification.person_id, Certification.name, Certification.level,
             Certification.earned_on, Certification.cycle_started_on, Certification.expires_on,
@@ -30,11 +30,11 @@ def company_rows(company_id, *, viewer, status=None, within_days=None, limit=Non
     paged_in_sql = status != "at_risk" and limit is not None
     if paged_in_sql:
         query = query.offset(offset).limit(limit)
-    found = _core().execute(query).all()
+    found = read_connection().execute(query).all()
     # Unpaged on PostgreSQL, the people are named by the same query in SQL: thousands of ids
     # as bound parameters cost more to expand and send than the subquery costs to run there
     # (on SQLite the list is the cheaper; bench/RESULTS.md, Measure 8).
-    by_subquery = not paged_in_sql and _core().dialect.name == "postgresql"
+    by_subquery = not paged_in_sql and read_connection().dialect.name == "postgresql"
     by_person = pools(sorted({row.person_id for row in found}), among=people_of(query) if by_subquery else None)
     options = {}
     rows = []

@@ -24,7 +24,7 @@ def pools(person_ids, among=None):
     credits, exams = defaultdict(list), defaultdict(list)
     if not person_ids:
         return {}
-    connection = _core()
+    connection = read_connection()
     who = person_ids if among is None else among
     # Rows unpacked as tuples, fetched at once: attribute access per column was most of the
     # cost of a pool for thousands of people.
@@ -42,7 +42,7 @@ def pools(person_ids, among=None):
     return {person_id: (credits[person_id], exams[person_id]) for person_id in person_ids}
 
 
-def _core():
+def read_connection():
     """The session's connection for reads of thousands of plain columns, where the ORM's
     per-row loading costs more than the query; flushed first, as session.execute would."""
     if db.session.autoflush:
