@@ -14,7 +14,7 @@ from .. import clock
 from ..extensions import db
 from . import rules
 from .models import Certification, Person
-from .progress import read_connection, pools, view
+from .progress import pools, read_connection, view
 
 _COLUMNS = (Certification.id, Certification.person_id, Certification.name, Certification.level,
             Certification.earned_on, Certification.cycle_started_on, Certification.expires_on,
