@@ -14,7 +14,7 @@ from .. import clock
 from ..extensions import db
 from . import rules
 from .models import Certification, Person
-from .progress import pools, view
+from .progress import pools, read_connection, view
 
 _COLUMNS = (Certification.id, Certification.person_id, Certification.name, Certification.level,
             Certification.earned_on, Certification.cycle_started_on, Certification.expires_on,
@@ -25,6 +25,39 @@ def company_rows(company_id, *, viewer, status=None, within_days=None, limit=Non
     """Rows for the company (a member: only the person linked to them, R-PPL-2), soonest
     expiry first. `status`: at_risk, active or expired; `within_days`: expiring from today
     to that many days ahead; `limit`/`offset` page the result (None: every row)."""
+    today = clock.today()
+    query = rows_query(company_id, viewer=viewer, status=status, within_days=within_days)
+    paged_in_sql = status != "at_risk" and limit is not None
+    if paged_in_sql:
+        query = query.offset(offset).limit(limit)
+    found = read_connection().execute(query).all()
+    # Unpaged on PostgreSQL, the people are named by the same query in SQL: thousands of ids
+    # as bound parameters cost more to expand and send than the subquery costs to run there
+    # (on SQLite the list is the cheaper; bench/RESULTS.md, Measure 8).
+    by_subquery = not paged_in_sql and read_connection().dialect.name == "postgresql"
+    by_person = pools(sorted({row.person_id for row in found}), among=people_of(query) if by_subquery else None)
+    options = {}
+    rows = []
+    for row in found:
+        if row.level not in options:
+            options[row.level] = rules.pathways(row.level)
+        shown = view(row, by_person[row.person_id], today, options[row.level])
+        if status == "at_risk" and not shown["at_risk"]:
+            continue
+        shown["person_name"] = row.person_name
+        rows.append(shown)
+    if status == "at_risk" and limit is not None:
+        rows = rows[offset:offset + limit]
+    return rows
+
+
+def people_of(query):
+    """The person ids of an unpaged rows_query, as a SELECT for IN (unordered)."""
+    return query.with_only_columns(Certification.person_id).order_by(None)
+
+
+def rows_query(company_id, *, viewer, status=None, within_days=None):
+    """The SELECT of company_rows (the columns of _COLUMNS), sorted, not paged."""
     today = clock.today()
     query = (select(*_COLUMNS).join(Person, Person.id == Certification.person_id)
              .where(Certification.company_id == company_id, Person.active)
@@ -40,18 +73,4 @@ def company_rows(company_id, *, viewer, status=None, within_days=None, limit=Non
         query = query.where(or_(Certification.expires_on.is_(None), Certification.expires_on >= today))
     elif status == "expired":
         query = query.where(Certification.expires_on < today)
-    paged_in_sql = status != "at_risk" and limit is not None
-    if paged_in_sql:
-        query = query.offset(offset).limit(limit)
-    found = db.session.execute(query).all()
-    by_person = pools(sorted({row.person_id for row in found}))
-    rows = []
-    for row in found:
-        shown = view(row, by_person[row.person_id], today)
-        if status == "at_risk" and not shown["at_risk"]:
-            continue
-        shown["person_name"] = row.person_name
-        rows.append(shown)
-    if status == "at_risk" and limit is not None:
-        rows = rows[offset:offset + limit]
-    return rows
+    return query

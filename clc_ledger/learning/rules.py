@@ -94,47 +94,70 @@ class ExamPass(NamedTuple):
     kind: str
 
 
-def progress(level, started_on, expires_on, credits, exams):
+def progress(level, started_on, expires_on, credits, exams, options=None):
     """Progress of one certification (R-CER-1, R-CER-2, R-CEL-3).
 
     `credits`: Credit tuples of the person's pool (unused parts only); `exams`: unused ExamPass
     tuples. Only what falls inside the cycle counts; planned claims are projected, never
-    earned. Returns dict(required, earned, pending, projected, gap, best_pathway, met,
-    gap_counting_all) where `best_pathway` is the pathway that needs the least more.
+    earned. `options`: pathways(level), when the caller has read them already (the team view
+    computes thousands of rows). Returns dict(required, earned, pending, projected, gap,
+    best_pathway, met, gap_counting_all) where `best_pathway` is the pathway that needs the
+    least more.
     """
-    inside = [credit for credit in credits if in_cycle(credit.on, started_on, expires_on)]
-    earned = sum(credit.credits for credit in inside if credit.status == "earned")
-    pending = sum(credit.credits for credit in inside if credit.status == "pending")
-    projected = sum(credit.credits for credit in inside if credit.status == "planned")
+    earned = pending = projected = 0
+    for credit in credits:
+        on = credit.on
+        if on is None or on < started_on or (expires_on is not None and on > expires_on):
+            continue  # outside the cycle (in_cycle)
+        if credit.status == "earned":
+            earned += credit.credits
+        elif credit.status == "pending":
+            pending += credit.credits
+        elif credit.status == "planned":
+            projected += credit.credits
     kinds = {}
     for exam in exams:
         if in_cycle(exam.on, started_on, expires_on):
             kinds[exam.kind] = kinds.get(exam.kind, 0) + 1
-    options = pathways(level)
+    if options is None:
+        options = pathways(level)
     if not options:
         return {"required": 0, "earned": earned, "pending": pending, "projected": projected, "gap": 0,
                 "best_pathway": None, "met": True, "gap_counting_all": 0}
-    best = min(options, key=lambda option: _need(option, earned, kinds))
+    everything = earned + pending + projected
+    best = None
+    best_need = None
+    gap_all = None  # credits still missing, counting everything, on pathways whose exams are passed
+    for option in options:
+        required, exams_needed = option
+        missing_exams = _missing_exams(exams_needed, kinds)
+        need = (missing_exams, max(0, required - earned))
+        if best_need is None or need < best_need:
+            best, best_need = option, need
+        if missing_exams == 0:
+            credit_gap = max(0, required - everything)
+            if gap_all is None or credit_gap < gap_all:
+                gap_all = credit_gap
     required, needed_exams = best
     missing = {kind: count - kinds.get(kind, 0) for kind, count in needed_exams.items() if kinds.get(kind, 0) < count}
     gap = max(0, required - earned)
-    everything = earned + pending + projected
-    # Counting pending and projected credits too: the credits still missing on the best
-    # pathway whose exams are passed (R-CRN-1 at_risk), None when every pathway lacks an exam.
-    gap_all = min((credit_gap for missing_exams, credit_gap in (_need(option, everything, kinds) for option in options)
-                   if missing_exams == 0), default=None)
+    # gap_all: counting pending and projected credits too, the credits still missing on the
+    # best pathway whose exams are passed (R-CRN-1 at_risk), None when every pathway lacks an exam.
     return {"required": required, "earned": earned, "pending": pending, "projected": projected, "gap": gap,
-            "best_pathway": {"name": pathway_label(*best), "credits": required, "exams": needed_exams,
+            "best_pathway": {"name": pathway_label(*best), "credits": required, "exams": dict(needed_exams),
                              "missing_exams": missing},
             "met": gap == 0 and not missing, "gap_counting_all": gap_all}
 
 
-def _need(option, credits, kinds):
-    """(exams missing, credits missing): the pathway that needs least lacks the fewest exams
+def _missing_exams(exams, kinds):
+    """Exam sittings a pathway still lacks: the pathway that needs least lacks the fewest exams
     (an exam is a sitting, not a number of credits), then the fewest credits."""
-    required, exams = option
-    missing = sum(max(0, count - kinds.get(kind, 0)) for kind, count in exams.items())
-    return missing, max(0, required - credits)
+    missing = 0
+    for kind, count in exams.items():
+        have = kinds.get(kind, 0)
+        if have < count:
+            missing += count - have
+    return missing
 
 
 class Completion(NamedTuple):

@@ -12,7 +12,7 @@ from ..disputes.models import Dispute
 from ..extensions import db
 from ..ledger.models import Debit
 from .models import Certification, Claim, DebitTraining, Person, Recertification, Voucher
-from .overview import company_rows
+from .overview import company_rows, people_of, rows_query
 
 REASONS = ("planned_after_expiry", "voucher_unused", "only_pending", "no_plan", "gap")
 
@@ -31,11 +31,16 @@ def forecast(company_id, *, viewer, within_days=180):
     planned = defaultdict(list)
     vouchers = set()
     if person_ids:
-        for claim in db.session.execute(select(Claim.person_id, Claim.expected_on).where(
-                Claim.person_id.in_(person_ids), Claim.status == "planned")):
-            planned[claim.person_id].append(claim.expected_on)
+        # On PostgreSQL the window's people as a subquery (a superset of person_ids: only
+        # their entries are read below) rather than thousands of bound ids, as in company_rows.
+        who = person_ids
+        if db.session.get_bind().dialect.name == "postgresql":
+            who = people_of(rows_query(company_id, viewer=viewer, within_days=within_days))
+        for person_id, expected_on in db.session.execute(select(Claim.person_id, Claim.expected_on).where(
+                Claim.person_id.in_(who), Claim.status == "planned")):
+            planned[person_id].append(expected_on)
         vouchers = set(db.session.scalars(select(Voucher.person_id).where(
-            Voucher.person_id.in_(person_ids), Voucher.used_on.is_(None), Voucher.valid_until >= today)))
+            Voucher.person_id.in_(who), Voucher.used_on.is_(None), Voucher.valid_until >= today)))
     for row in rows:
         reasons = []
         if any(on is not None and on > row["expires_on"] for on in planned[row["person_id"]]):
