@@ -21,8 +21,9 @@ PINS = {  # path: {dialect: statements}
     "approval": {"sqlite": 34, "postgresql": 33},
     "expiry sweep, per SO": {"sqlite": 7, "postgresql": 7},
     "token check": {"sqlite": 2, "postgresql": 1},
-    "statements, 1 companies": {"sqlite": 14, "postgresql": 12},
-    "statements, 3 companies": {"sqlite": 18, "postgresql": 14},
+    # Statements include learning's section (R-TEAM-2): its two queries per group of companies.
+    "statements, 1 companies": {"sqlite": 16, "postgresql": 14},
+    "statements, 3 companies": {"sqlite": 20, "postgresql": 16},
 }
 
 

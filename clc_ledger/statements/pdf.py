@@ -4,14 +4,13 @@ Rows taller than what is left of a page go on over the next pages, the table hea
 repeated at the top of each; every page says "page x of y"; credits expiring soon stand out.
 Fonts: statements/fonts.py (a fallback chain over the scripts of R-TXT-2, with shaping).
 """
-from dataclasses import dataclass
 
 from fpdf import FPDF
 from fpdf.enums import TextMode
 
 from ..i18n import _m
 from . import fonts
-from .render import expiring_line
+from .pdf_blocks import Table, pdf_blocks
 
 # --- PDF -------------------------------------------------------------------------------------
 #
@@ -60,125 +59,11 @@ def _choose_font(pdf, texts):
     return (family, str, rich) if family else (CORE_FONT, _latin1, False)
 
 
-# What the PDF states, before it is laid out: paragraphs and tables of plain texts.
-
-@dataclass(frozen=True)
-class _Paragraph:
-    text: str
-    size: float  # points
-    bold: bool = False
-    color: tuple = (0, 0, 0)
-    space_before: float = 0  # mm
-    heading: bool = False  # kept on the page of what follows it
-
-
-@dataclass(frozen=True)
-class _Column:
-    width: float  # mm
-    align: str = "L"  # "L" or "R"
-    bold: bool = False
-
-
-@dataclass(frozen=True)
-class _Row:
-    cells: tuple  # one text per column; "\n" starts a new line
-    highlight: bool = False  # "expiring soon"
-
-
-@dataclass(frozen=True)
-class _Table:
-    columns: tuple
-    rows: list
-    header: tuple = None  # repeated at the top of every page the table runs onto
-    size: float = 8
-    space_before: float = 0
-
-    def texts(self):
-        return [*(self.header or ()), *(cell for row in self.rows for cell in row.cells)]
-
-
-SUMMARY_COLUMNS = (_Column(60, bold=True), _Column(65, "R"), _Column(65, "R"))
-MOVEMENT_COLUMNS = (_Column(22), _Column(26), _Column(30), _Column(44), _Column(34, "R"), _Column(34, "R"))
-SALES_ORDER_COLUMNS = (_Column(28), _Column(30), _Column(40, "R"), _Column(40, "R"), _Column(32), _Column(20, "R"))
-RESERVATION_COLUMNS = (_Column(22), _Column(30), _Column(30), _Column(74), _Column(34, "R"))
-WARNING_COLOR = (160, 40, 0)
 HEADER_FILL = (230, 230, 230)
 EXPIRING_FILL = (255, 228, 196)
 RULE_COLOR = (200, 200, 200)
 RULE_WIDTH = 0.2  # mm, fpdf2's default
 
-
-def _pdf_blocks(ctx):
-    fmt = ctx["fmt"]
-    blocks = [
-        _Paragraph(_m("Statement of Cisco Learning Credits"), 15, bold=True),
-        _Paragraph(ctx["company_name"], 12, bold=True),
-        _Paragraph(f"{ctx['month']}: {ctx['first_day']} – {ctx['last_day']}", 10),
-        _Paragraph(_m("Issued on %(day)s", day=ctx["issued_on"]), 10),
-        _Table(SUMMARY_COLUMNS, [_Row((label, fmt.clc(value), fmt.usd(value))) for label, value in (
-            (_m("Opening balance"), ctx["opening"]), (_m("Movements"), ctx["movements"]),
-            (_m("Closing balance"), ctx["closing"]))], size=10, space_before=3),
-    ]
-    if ctx["expiring"]:
-        blocks.append(_Paragraph(_m("Credits expiring within %(days)s days of the period end: %(amount)s",
-                                    days=ctx["expiring_days"], amount=fmt.both(ctx["expiring_total"])),
-                                 11, bold=True, color=WARNING_COLOR, space_before=4))
-        blocks += [_Paragraph("• " + expiring_line(line, fmt), 9) for line in ctx["expiring"]]
-
-    blocks += _learning_blocks(ctx.get("learning"))
-    blocks.append(_Paragraph(_m("Movements"), 11, bold=True, space_before=4, heading=True))
-    if ctx["entries"]:
-        header = (_m("Date"), _m("Type"), _m("Sales order"), _m("Description"), _m("Amount"), _m("Running balance"))
-        blocks.append(_Table(MOVEMENT_COLUMNS, [
-            _Row((line["day"], line["kind_label"], line["so_number"], line["text"],
-                  f"{line['amount_clc']}\n{line['amount_usd']}", f"{line['running_clc']}\n{line['running_usd']}"))
-            for line in ctx["entries"]], header))
-    else:
-        blocks.append(_Paragraph(_m("No movements this month."), 10))
-
-    blocks.append(_Paragraph(_m("Sales orders at the end of the period"), 11, bold=True, space_before=4,
-                             heading=True))
-    if ctx["sales_orders"]:
-        header = (_m("Sales order"), _m("Status"), _m("Balance"), _m("Reserved"), _m("Expires on"), _m("Days left"))
-        expiring_soon = _m("Expiring soon")
-        blocks.append(_Table(SALES_ORDER_COLUMNS, [
-            _Row((line["so_number"], line["status_label"] + ("\n" + expiring_soon if line["expiring_soon"] else ""),
-                  f"{line['balance_clc']}\n{line['balance_usd']}", f"{line['held_clc']}\n{line['held_usd']}",
-                  line["expires"], line["days"]),
-                 highlight=line["expiring_soon"]) for line in ctx["sales_orders"]], header))
-    else:
-        blocks.append(_Paragraph(_m("No sales orders."), 10))
-
-    if ctx["reservations"]:
-        blocks.append(_Paragraph(_m("Reservations for pending debits (not part of the balance)"), 10, bold=True,
-                                 space_before=4, heading=True))
-        header = (_m("Date"), _m("Type"), _m("Sales order"), _m("Description"), _m("Amount"))
-        blocks.append(_Table(RESERVATION_COLUMNS, [
-            _Row((line["day"], line["kind_label"], line["so_number"], line["text"],
-                  f"{fmt.clc(line['amount'])}\n{fmt.usd(line['amount'])}")) for line in ctx["reservations"]],
-            header))
-    blocks.append(_Paragraph(_m("1 CLC = 100 USD. Dates are in the time zone %(zone)s.",
-                                zone=ctx["content"]["time_zone"]), 7, space_before=4))
-    return blocks
-
-
-
-def _learning_blocks(learning):
-    """R-TEAM-2: CE credits earned from training bought with CLCs, certifications expiring soon."""
-    if not learning:
-        return []
-    blocks = [_Paragraph(_m("Learning"), 11, bold=True, space_before=4, heading=True),
-              _Paragraph(_m("CE credits earned this month from training bought with Learning Credits: %(credits)s",
-                            credits=learning["credits_earned"]) + " " + _m(
-                  "(claims: %(claims)s; people: %(people)s)", claims=learning["claims_earned"],
-                  people=learning["people_earning"]), 9)]
-    if learning["expiring"]:
-        blocks.append(_Paragraph(_m("Certifications expiring within %(days)s days:", days=learning["expiring_days"]),
-                                 9, bold=True, space_before=2))
-        blocks += [_Paragraph("• " + _m("%(person)s: %(certification)s expires on %(day)s, in %(days)s days",
-                                        person=line["person"], certification=line["certification"],
-                                        day=line["day"], days=line["days"]), 8) for line in learning["expiring"]]
-    return blocks
 
 class _Sheet:
     """A4 pages filled from the top: texts wrap within their width, a table row that does not
@@ -390,18 +275,18 @@ class _Sheet:
 
 def pdf_of(statement, ctx):
     """The PDF's bytes; call inside i18n.in_locale(the company's locale), `ctx` from render.context."""
-    blocks = _pdf_blocks(ctx)
+    blocks = pdf_blocks(ctx)
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     title = _m("Statement of Cisco Learning Credits")
     pdf.set_title(f"{title} {ctx['company_name']} {statement.period}")
     pdf.set_author("CLC Ledger")
     pdf.set_creator("CLC Ledger")
     pdf.set_creation_date(statement.generated_at)
-    texts = [text for block in blocks for text in (block.texts() if isinstance(block, _Table) else [block.text])]
+    texts = [text for block in blocks for text in (block.texts() if isinstance(block, Table) else [block.text])]
     texts.append(_m("Page %(page)s of %(pages)s"))
     sheet = _Sheet(pdf, *_choose_font(pdf, texts))
     for block in blocks:
-        if isinstance(block, _Table):
+        if isinstance(block, Table):
             sheet.table(block)
         else:
             sheet.paragraph(block)

@@ -10,7 +10,7 @@ import pytest
 from fpdf.fonts import CORE_FONTS_CHARWIDTHS
 
 from clc_ledger.statements import fonts, render
-from clc_ledger.statements import pdf as pdf_module
+from clc_ledger.statements import pdf_blocks
 
 from .helpers import debit, statements_of
 
@@ -84,7 +84,7 @@ def test_a_long_description_wraps_inside_its_column_and_many_entries_run_over_pa
 
     # The long description: every line inside the description column, nothing lost.
     [(_page, _text, column_x, _y, _width)] = [run for run in runs if run[1] == "Description"][:1]
-    column_right = column_x + (pdf_module.MOVEMENT_COLUMNS[3].width - 2) * MM
+    column_right = column_x + (pdf_blocks.MOVEMENT_COLUMNS[3].width - 2) * MM
     lines = [run for run in runs if run[2] == column_x and len(run[1]) > 3 and run[1] in LONG_DESCRIPTION]
     assert len(lines) >= 4  # the words wrap, and the long reference is broken inside
     assert all(x + width <= column_right + 0.5 for _page, _text, x, _y, width in lines)
