@@ -2,7 +2,9 @@ from datetime import date
 
 from marshmallow import Schema, fields, validate
 
+from .. import grammar
 from ..apikit import Credits
+from ..fields import Text
 from ..ledger.models import ELIGIBLE_CATEGORIES
 from .models import CLAIM_STATUSES, DELIVERIES, EXAM_KINDS, LEVELS
 
@@ -14,17 +16,17 @@ EARNED_DAY = validate.Range(min=EARLIEST, max=LATEST)  # R-MON-3: earned_on may 
 
 
 class PersonCreate(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+    name = Text(required=True, min=1, max=grammar.NAME_MAX)
+    email = Text(required=True, min=3, max=grammar.EMAIL_MAX)
     company_id = fields.Integer(load_default=None, validate=ID)
-    cisco_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    cisco_id = Text(load_default=None, allow_none=True, max=64)
     user_id = fields.Integer(load_default=None, allow_none=True, validate=ID)
 
 
 class PersonUpdate(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=200))
-    email = fields.String(validate=validate.Length(min=3, max=254))
-    cisco_id = fields.String(allow_none=True, validate=validate.Length(max=64))
+    name = Text(min=1, max=grammar.NAME_MAX)
+    email = Text(min=3, max=grammar.EMAIL_MAX)
+    cisco_id = Text(allow_none=True, max=64)
     user_id = fields.Integer(allow_none=True, validate=ID)
     active = fields.Boolean()
 
@@ -48,7 +50,7 @@ class PeopleQuery(Schema):
 
 
 class CertificationCreate(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Text(required=True, min=1, max=grammar.NAME_MAX)
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     earned_on = fields.Date(required=True, validate=EARNED_DAY)
     cycle_started_on = fields.Date(load_default=None, validate=EARNED_DAY)
@@ -84,7 +86,7 @@ class CertificationsOut(Schema):
 
 
 class ExamCreate(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    code = Text(required=True, min=1, max=64)
     kind = fields.String(required=True, validate=validate.OneOf(EXAM_KINDS))
     passed_on = fields.Date(required=True, validate=DAY)
 
@@ -99,14 +101,14 @@ class ExamOut(Schema):
 
 
 class CeItemCreate(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    code = Text(required=True, min=1, max=64)
+    title = Text(required=True, min=1, max=grammar.NAME_MAX)
     credits = fields.Integer(required=True, strict=True)
     delivery = fields.String(required=True, validate=validate.OneOf(DELIVERIES))
     clc_category = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(ELIGIBLE_CATEGORIES))
     list_price = Credits(load_default=None, allow_none=True)
     points = fields.Integer(load_default=None, allow_none=True, strict=True)
-    specializations = fields.List(fields.String(validate=validate.Length(max=200)), load_default=None)
+    specializations = fields.List(Text(max=grammar.NAME_MAX), load_default=None)
 
 
 class CeItemOut(Schema):
@@ -126,23 +128,23 @@ class CeItemsOut(Schema):
 
 
 class CeItemQuery(Schema):
-    q = fields.String(validate=validate.Length(max=200))
+    q = Text(max=grammar.NAME_MAX)
 
 
 class ClaimCreate(Schema):
     person_id = fields.Integer(required=True, validate=ID)
     ce_item_id = fields.Integer(required=True, validate=ID)
     completed_on = fields.Date(required=True, validate=DAY)
-    validation_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    validation_code = Text(load_default=None, allow_none=True, max=100)
 
 
 class ClaimComplete(Schema):
     completed_on = fields.Date(required=True, validate=DAY)
-    validation_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    validation_code = Text(load_default=None, allow_none=True, max=100)
 
 
 class ClaimDeny(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    reason = Text(required=True, min=1, max=grammar.REASON_MAX, multiline=True)
 
 
 class EvidenceOut(Schema):

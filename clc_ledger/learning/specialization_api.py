@@ -4,8 +4,10 @@ from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
+from .. import grammar
 from ..accounts.services import get_company
 from ..apikit import roles
+from ..fields import Text
 from . import specializations
 from .api import blp
 from .models import POINT_HOWS, SPECIALIZATION_TYPES
@@ -13,7 +15,7 @@ from .schemas import DAY, ID
 
 
 class SpecializationCreate(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Text(required=True, min=1, max=grammar.NAME_MAX)
     type = fields.String(required=True, validate=validate.OneOf(SPECIALIZATION_TYPES))
     approved_on = fields.Date(required=True, validate=DAY)
 
@@ -63,7 +65,7 @@ class PointsOut(Schema):
 
 class RenewalIn(Schema):
     renewed_on = fields.Date(required=True, validate=DAY)
-    override_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    override_reason = Text(load_default=None, allow_none=True, max=grammar.REASON_MAX, multiline=True)
 
 
 class RenewalOut(Schema):

@@ -68,3 +68,13 @@ def test_a_captain_may_record_the_date_cisco_shows_and_the_history_keeps_it(rost
     assert (str(record.previous_started_on), record.reason) == ("2024-03-01", "cisco_date")
     assert roster["mo"].post(f"/api/v1/certifications/{cert['id']}/cycle",
                              json={"cycle_started_on": "2024-04-02"}).status_code == 403
+
+
+def test_R_TXT_2_learning_text_is_refused_with_control_characters_and_over_its_maximum(roster, catalog):
+    carla = roster["carla"]
+    for body in ({"name": "Nul\u0000Name", "email": "nul@acme.example"},
+                 {"name": "x" * 201, "email": "long@acme.example"},
+                 {"name": "Lone \ud800", "email": "lone@acme.example"}):
+        response = carla.post("/api/v1/people", json=body)
+        assert response.status_code == 422 and "name" in response.get_json()["errors"]["json"], body
+    assert [p["name"] for p in carla.get("/api/v1/people").get_json()["people"]] == ["Pat", "Quinn"]
