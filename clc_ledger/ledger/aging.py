@@ -9,15 +9,16 @@ hour late and an autumn one an hour early).
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .. import clock
 from ..accounts.services import lock_company
 from ..db import transactional
 from ..extensions import db
-from .debits import _notify, release_hold
-from .store import resolve_pending
+from . import store
+from .debits import locked_debit, release_hold
 from .models import Debit
+from .signals import debit_notice
 
 log = logging.getLogger(__name__)
 
@@ -52,22 +53,24 @@ def age_pending_debits(now):
     return outcome
 
 
+_COMPANY_OF_DEBIT = select(Debit.company_id).where(Debit.id == bindparam("debit_id"))
+
+
 @transactional
 def _age(debit_id, now):
-    debit = db.session.get(Debit, debit_id)
-    company = lock_company(debit.company_id)
-    db.session.refresh(debit)
+    company = lock_company(db.session.scalar(_COMPANY_OF_DEBIT, {"debit_id": debit_id}))
+    debit = locked_debit(company.id, debit_id)
     if debit.status != "pending":
         return None
     days_pending = (clock.local_day(now) - clock.local_day(debit.requested_at)).days
     if days_pending >= CANCEL_AFTER_DAYS:
-        if not resolve_pending(debit, to_status="cancelled", decided_by_id=None, reason=AUTO_CANCEL_REASON, now=now):
+        if not store.resolve_pending(debit, to_status="cancelled", decided_by_id=None, reason=AUTO_CANCEL_REASON,
+                                     now=now):
             return None
         release_hold(company, debit, actor_id=None, now=now, note="debit_auto_cancelled")
-        _notify("debit_auto_cancelled", debit)
         return "cancelled"
     if debit.reminded_at is None and days_pending >= REMIND_AFTER_DAYS:
-        debit.reminded_at = now
-        _notify("debit_pending_reminder", debit)
+        store.mark_reminded(debit, now)
+        debit_notice.send(debit, event="debit_pending_reminder")
         return "reminded"
     return None

@@ -5,6 +5,7 @@ for `held` on each SO it draws from, so approving can never fail for lack of cre
 it resolves exactly once (a compare-and-set on its status under the company lock).
 """
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..accounts.models import User
@@ -12,12 +13,12 @@ from ..accounts.services import lock_company, lock_company_of, require_cleared_c
 from ..db import transactional
 from ..errors import Amount, Conflict, Forbidden, N_, NotFound, RuleViolation, Word
 from ..extensions import db
-from .entries import record_entry
+from .entries import record_entries
 from .expiry import expire_if_due
 from . import store
-from .models import ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES, Debit, SalesOrder
+from .models import ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES, Debit, DebitAllocation, SalesOrder
 from .sales_orders import is_past_expiry
-from .signals import credits_returned, debit_notice, debit_posted, debit_requested
+from .signals import credits_returned, debit_notice, debit_posted, debit_requested, hold_released
 
 REQUESTER_ROLES = ("member", "captain")
 
@@ -126,11 +127,11 @@ def request_debit(*, requester_id, amount, category, description, event_date=Non
         company_id=company.id, requested_by_id=requester.id, amount=amount, category=category,
         description=description.strip(), event_date=event_date, requested_at=now,
         status="pending" if pending else "posted", decided_at=None if pending else now,
-        decided_by_id=None, reason=None, reminded_at=None), requester, plan)
+        decided_by_id=None, reason=None, reminded_at=None), plan)
     kind = "hold" if pending else "debit"
-    for sales_order, part in plan:
-        record_entry(company, sales_order, kind, -part, actor_id=requester.id, debit_id=debit.id, at=now,
-                     description=debit.description, note="debit_requested", refs={"debit": debit.id})
+    record_entries(company, [(sales_order, kind, -part) for sales_order, part in plan], actor_id=requester.id,
+                   debit_id=debit.id, at=now, description=debit.description, note="debit_requested",
+                   refs={"debit": debit.id})
     if ce_item_id is not None or seats is not None or attendees:
         debit_requested.send(debit, ce_item_id=ce_item_id, seats=seats, attendees=attendees or [])
     if not pending:
@@ -139,12 +140,32 @@ def request_debit(*, requester_id, amount, category, description, event_date=Non
     return debit
 
 
-def _decide(debit_id, *, actor, to_status, reason=None):
-    """Resolve a pending debit exactly once; returns it with the company locked."""
-    debit = db.session.get(Debit, debit_id)
-    if debit is None or debit.company_id != actor.company_id:
+# A debit with its allocations and their SOs as they are now: read after the company lock,
+# so that balances loaded earlier in the transaction are not trusted.
+_LOCKED_DEBIT = (select(Debit).where(Debit.id == bindparam("debit_id"), Debit.company_id == bindparam("company_id"))
+                 .options(selectinload(Debit.allocations).joinedload(DebitAllocation.sales_order))
+                 .execution_options(populate_existing=True))
+
+
+def locked_debit(company_id, debit_id):
+    """The company's debit `debit_id`, read fresh; the caller holds the company lock.
+    NotFound if the company has no such debit."""
+    debit = db.session.scalars(_LOCKED_DEBIT, {"debit_id": debit_id, "company_id": company_id}).one_or_none()
+    if debit is None:
         raise NotFound("debit_not_found", N_("No debit %(id)s."), id=debit_id)
-    company = lock_company(debit.company_id)
+    return debit
+
+
+def _decide(debit_id, *, actor, to_status, reason=None, check=None):
+    """Resolve a pending debit of the actor's company exactly once (under the company lock,
+    a compare-and-set on its status). `check(debit)` may refuse first. Returns (company,
+    debit, now)."""
+    if actor.company_id is None:
+        raise NotFound("debit_not_found", N_("No debit %(id)s."), id=debit_id)
+    company = lock_company(actor.company_id)
+    debit = locked_debit(company.id, debit_id)
+    if check is not None:
+        check(debit)
     now = clock.now()
     if not store.resolve_pending(debit, to_status=to_status, decided_by_id=actor.id, reason=reason, now=now):
         raise Conflict("debit_not_pending",
@@ -163,28 +184,32 @@ def _captain(user_id):
 @transactional
 def approve_debit(debit_id, *, captain_id):
     captain = _captain(captain_id)
-    debit = db.session.get(Debit, debit_id)
-    if debit is not None and debit.company_id == captain.company_id and debit.requested_by_id == captain.id:
-        raise Forbidden("self_approval", N_("Nobody approves a debit they requested themselves."))
-    company, debit, now = _decide(debit_id, actor=captain, to_status="posted")
-    for allocation in debit.allocations:
-        said = {"description": debit.description, "note": "debit_approved", "refs": {"debit": debit.id}}
-        record_entry(company, allocation.sales_order, "release", allocation.amount, actor_id=captain.id,
-                     debit_id=debit.id, at=now, **said)
-        record_entry(company, allocation.sales_order, "debit", -allocation.amount, actor_id=captain.id,
-                     debit_id=debit.id, at=now, **said)
+
+    def not_their_own(debit):
+        if debit.requested_by_id == captain.id:
+            raise Forbidden("self_approval", N_("Nobody approves a debit they requested themselves."))
+
+    company, debit, now = _decide(debit_id, actor=captain, to_status="posted", check=not_their_own)
+    lines = []
+    for allocation in debit.allocations:  # the hold becomes the debit, SO by SO (R-DEB-3)
+        lines += [(allocation.sales_order, "release", allocation.amount),
+                  (allocation.sales_order, "debit", -allocation.amount)]
+    record_entries(company, lines, actor_id=captain.id, debit_id=debit.id, at=now, description=debit.description,
+                   note="debit_approved", refs={"debit": debit.id})
     debit_posted.send(debit, now=now)
     _notify("debit_posted", debit)
     return debit
 
 
 def release_hold(company, debit, *, actor_id, now, note, text=""):
-    """Give a resolved-without-posting debit's credits back (R-EXP-3). `note`: one of
-    ledger.notes.NOTES; `text`: what a person wrote (a rejection's reason)."""
+    """Give a resolved-without-posting debit's credits back (R-DEB-3, R-DEB-7, R-EXP-3), then
+    send `hold_released`. `note`: why (debit_rejected, debit_cancelled, debit_auto_cancelled:
+    one of ledger.notes.NOTES); `text`: what a person wrote (a rejection's reason)."""
+    record_entries(company, [(allocation.sales_order, "release", allocation.amount) for allocation in debit.allocations],
+                   actor_id=actor_id, debit_id=debit.id, at=now, description=text, note=note, refs={"debit": debit.id})
     for allocation in debit.allocations:
-        record_entry(company, allocation.sales_order, "release", allocation.amount, actor_id=actor_id,
-                     debit_id=debit.id, at=now, description=text, note=note, refs={"debit": debit.id})
         settle_returned_credits(company, allocation.sales_order, actor_id=actor_id, now=now)
+    hold_released.send(debit, company=company, actor_id=actor_id, now=now, note=note)
 
 
 def settle_returned_credits(company, sales_order, *, actor_id, now):
@@ -203,21 +228,21 @@ def reject_debit(debit_id, *, captain_id, reason):
     company, debit, now = _decide(debit_id, actor=captain, to_status="rejected", reason=reason.strip())
     release_hold(company, debit, actor_id=captain.id, now=now, note="debit_rejected",
                  text=reason.strip())
-    _notify("debit_rejected", debit)
     return debit
 
 
 @transactional
 def cancel_debit(debit_id, *, requester_id):
     requester = db.session.get(User, requester_id)
-    debit = db.session.get(Debit, debit_id)
-    if debit is None or requester is None or debit.company_id != requester.company_id:
+    if requester is None:
         raise NotFound("debit_not_found", N_("No debit %(id)s."), id=debit_id)
-    if debit.requested_by_id != requester.id:
-        raise Forbidden("requester_only", N_("Only the person who requested a debit can cancel it."))
-    company, debit, now = _decide(debit_id, actor=requester, to_status="cancelled")
+
+    def their_own(debit):
+        if debit.requested_by_id != requester.id:
+            raise Forbidden("requester_only", N_("Only the person who requested a debit can cancel it."))
+
+    company, debit, now = _decide(debit_id, actor=requester, to_status="cancelled", check=their_own)
     release_hold(company, debit, actor_id=requester.id, now=now, note="debit_cancelled")
-    _notify("debit_cancelled", debit)
     return debit
 
 

@@ -36,20 +36,50 @@ def open_effective_time(company_id, effective_at, recorded_at):
     return max(effective_at, _month_start(year, month)), original
 
 
-def record_entry(company, sales_order, kind, amount, *, actor_id=None, debit_id=None, description="", at=None,
-                 note=None, refs=None):
-    """Append an entry. The caller holds the company lock (accounts.services.lock_company).
+def record_entry(company, sales_order, kind, amount, **said):
+    """Append one entry: record_entries with one line."""
+    record_entries(company, [(sales_order, kind, amount)], **said)
 
-    `at` is its effective time (R-LED-3; default: now, the moment of the decision); it is
-    recorded at the clock's now. An `at` inside a month already stated moves to the next
-    open month (open_effective_time). `note` (one of ledger.notes.NOTES) and `refs` (plain
-    JSON values it names) say what happened, worded when shown; `description` is only what a
-    person wrote, if anything. `company` and `sales_order` are the session's
-    objects: ledger.store keeps them in step with what it wrote."""
-    amount = int(amount)
-    if amount == 0:
+
+def record_entries(company, lines, *, actor_id=None, debit_id=None, description="", at=None, note=None, refs=None):
+    """Append entries, in order, for one decision. The caller holds the company lock
+    (accounts.services.lock_company).
+
+    `lines`: [(SalesOrder, kind, hundredths)], or (SalesOrder, kind, hundredths, {its own
+    at, note, refs or description}); a line of 0 writes nothing. `at` is the effective time
+    (R-LED-3; default: now, the moment of the decision); entries are recorded at the clock's
+    now. An `at` inside a month already stated moves to the next open month
+    (open_effective_time). `note` (one of ledger.notes.NOTES) and `refs` (plain JSON values
+    it names) say what happened, worded when shown; `description` is only what a person
+    wrote, if anything. Each entry is chained to the one before it (R-LED-2), and every
+    running balance is checked before anything is written (R-SO-4)."""
+    shared = {"at": at, "note": note, "refs": refs, "description": description}
+    lines = [(line[0], line[1], int(line[2]), {**shared, **(line[3] if len(line) > 3 else {})})
+             for line in lines if int(line[2]) != 0]
+    if not lines:
         return
-    balance, held = sales_order.balance, sales_order.held
+    if company.id is None or any(sales_order.id is None for sales_order, *_rest in lines):
+        db.session.flush()  # a sales order created in this transaction needs its id
+    balances = {}
+    for sales_order, kind, amount, _said in lines:
+        balance, held = balances.get(sales_order, (sales_order.balance, sales_order.held))
+        balances[sales_order] = _moved(sales_order, kind, amount, balance, held)
+    recorded_at = clock.now()
+    head, rows = company.ledger_head, []
+    for sales_order, kind, amount, said in lines:
+        effective_at, deferred_from = open_effective_time(company.id, said["at"] or recorded_at, recorded_at)
+        content = {"company_id": company.id, "sales_order_id": sales_order.id, "effective_at": effective_at,
+                   "recorded_at": recorded_at, "deferred_from": deferred_from, "kind": kind, "amount": amount,
+                   "debit_id": debit_id, "description": said["description"], "actor_id": actor_id}
+        digest = chain_hash(head, entry_content(**content, note=said["note"], refs=said["refs"]))
+        rows.append({**content, "note": said["note"], "refs": said["refs"] if said["note"] else None,
+                     "prev_hash": head, "hash": digest})
+        head = digest
+    store.append_entries(company, rows, balances)
+
+
+def _moved(sales_order, kind, amount, balance, held):
+    """(balance, held) of an SO after one entry of `kind` and `amount`."""
     if kind in BALANCE_KINDS:
         balance += amount
     elif kind in HOLD_KINDS:
@@ -59,14 +89,4 @@ def record_entry(company, sales_order, kind, amount, *, actor_id=None, debit_id=
     if balance < 0 or held < 0 or held > balance:
         # The services check first; this is the last line before the database's own CHECKs.
         raise AssertionError(f"{kind} of {amount} would overdraw {sales_order.so_number}")
-    if sales_order.id is None or company.id is None:
-        db.session.flush()  # a sales order created in this transaction needs its id
-    recorded_at = clock.now()
-    effective_at, deferred_from = open_effective_time(company.id, at or recorded_at, recorded_at)
-    content = {"company_id": company.id, "sales_order_id": sales_order.id, "effective_at": effective_at,
-               "recorded_at": recorded_at, "deferred_from": deferred_from, "kind": kind,
-               "amount": amount, "debit_id": debit_id, "description": description, "actor_id": actor_id}
-    digest = chain_hash(company.ledger_head, entry_content(**content, note=note, refs=refs))
-    store.append_entry(company, sales_order, {**content, "note": note, "refs": refs if note else None,
-                                              "prev_hash": company.ledger_head, "hash": digest},
-                       balance=balance, held=held)
+    return balance, held

@@ -16,24 +16,32 @@ from ..db import transactional
 from ..extensions import db
 from ..money import credits_str
 from . import store
-from .entries import record_entry
+from .entries import record_entries
 from .models import LedgerEntry, SalesOrder
 from .sales_orders import is_past_expiry
+from .signals import credits_expired
 
 
 def expire_if_due(company, sales_order, now, *, actor_id=None):
     """Expire what is available on an SO past its expiry; held credits survive (R-EXP-3).
-
     The caller holds the company lock. Returns the hundredths expired (0 if none)."""
-    if sales_order.status not in ("active", "expired") or not is_past_expiry(sales_order, now):
-        return 0
-    store.set_sales_order_status(sales_order, "expired")
-    amount = sales_order.available
-    if amount > 0:
-        record_entry(company, sales_order, "expiry", -amount, actor_id=actor_id,
-                     at=expiry_effective_at(sales_order, now),
-                     note="expired", refs={"so": sales_order.so_number, "on": sales_order.expires_on.isoformat()})
-    return amount
+    return expire_due(company, [sales_order], now, actor_id=actor_id)
+
+
+def expire_due(company, sales_orders, now, *, actor_id=None):
+    """expire_if_due for several SOs of one company at once (one append to its chain).
+    Sends `credits_expired` for each SO that had credits to expire."""
+    due = [sales_order for sales_order in sales_orders
+           if sales_order.status in ("active", "expired") and is_past_expiry(sales_order, now)]
+    lines = [(sales_order, "expiry", -sales_order.available,
+              {"at": expiry_effective_at(sales_order, now),
+               "refs": {"so": sales_order.so_number, "on": sales_order.expires_on.isoformat()}})
+             for sales_order in due if sales_order.available > 0]
+    store.set_sales_order_statuses([sales_order for sales_order in due if sales_order.status != "expired"], "expired")
+    record_entries(company, lines, actor_id=actor_id, note="expired")
+    for sales_order, _kind, amount, said in lines:
+        credits_expired.send(sales_order, company=company, amount=-amount, effective_at=said["at"])
+    return -sum(amount for _sales_order, _kind, amount, _said in lines)
 
 
 def expiry_effective_at(sales_order, now):
@@ -102,11 +110,11 @@ def _expire_companies(batch, now):
         select(Company).where(Company.id.in_(company_ids)).order_by(Company.id)
         .with_for_update().execution_options(populate_existing=True))}
     sales_order_ids = [so_id for _company_id, ids in batch for so_id in ids]
-    orders = credits = 0
+    by_company = {}
     for sales_order in db.session.scalars(
             select(SalesOrder).where(SalesOrder.id.in_(sales_order_ids))
             .order_by(SalesOrder.company_id, SalesOrder.id).execution_options(populate_existing=True)):
         if sales_order.status == "active" and is_past_expiry(sales_order, now):
-            orders += 1
-            credits += expire_if_due(companies[sales_order.company_id], sales_order, now)
-    return orders, credits
+            by_company.setdefault(sales_order.company_id, []).append(sales_order)
+    credits = sum(expire_due(companies[company_id], due, now) for company_id, due in by_company.items())
+    return sum(len(due) for due in by_company.values()), credits

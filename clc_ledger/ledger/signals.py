@@ -8,8 +8,16 @@ them. A receiver that raises rolls the whole operation back.
   debit: posting is a compare-and-set on its status).
 - `debit_reversed(debit, dispute=)`: an upheld dispute reversed the debit (R-DSP-1).
 - `debit_notice(debit, event=)`: something happened to a debit that people may have to
-  hear of (R-NOT-1): debit_requested, debit_posted, debit_rejected, debit_cancelled,
-  debit_pending_reminder, debit_auto_cancelled (notifications.debit_notices listens).
+  hear of (R-NOT-1): debit_requested, debit_posted, debit_pending_reminder
+  (notifications.debit_notices listens).
+- `hold_released(debit, company=, actor_id=, now=, note=)`: a pending debit was resolved
+  without posting and its hold released (R-DEB-3, R-DEB-7); `note` says how:
+  debit_rejected, debit_cancelled or debit_auto_cancelled (notifications.debit_notices
+  tells whom it concerns).
+- `credits_expired(sales_order, company=, amount=, effective_at=)`: an SO's available
+  credits (`amount`, hundredths) were written down as expired, effective at `effective_at`
+  (R-EXP-1, R-EXP-3); sent once per expiry entry (notifications.expiry_notices tells the
+  captains, with the reissue window if one is open).
 - `credits_returned(sales_order, company=, actor_id=, now=)`: credits came back to an SO
   (a hold released, a debit reversed), under the company lock; before they expire there
   (R-EXP-3), a reissued SO's go on to its reissue SO (R-RSS-4, reissues.services listens).
@@ -27,5 +35,7 @@ debit_requested = _signals.signal("debit-requested")
 debit_posted = _signals.signal("debit-posted")
 debit_reversed = _signals.signal("debit-reversed")
 debit_notice = _signals.signal("debit-notice")
+hold_released = _signals.signal("hold-released")
 credits_returned = _signals.signal("credits-returned")
+credits_expired = _signals.signal("credits-expired")
 months_stated = _signals.signal("months-stated")

@@ -15,7 +15,7 @@ from ..accounts.models import Company, User
 from ..extensions import db
 from ..ledger.after_approval import balance_after_approval, company_balance_now
 from ..ledger.sales_orders import company_available
-from ..ledger.signals import debit_notice
+from ..ledger.signals import debit_notice, hold_released
 from . import outbox
 
 # event -> (template, who: "captains" | "requester" | "both")
@@ -39,6 +39,11 @@ _OTHER_CAPTAINS = (select(_users.email).where(_users.company_id == bindparam("co
 @debit_notice.connect
 def _on_debit_notice(debit, *, event, **_):
     notify(event, debit)
+
+
+@hold_released.connect
+def _on_hold_released(debit, *, note, **_):
+    notify(note, debit)  # the ways a hold is released are events of their own here
 
 
 def notify(event, debit):
