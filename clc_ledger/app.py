@@ -23,6 +23,7 @@ from .grammar import MAX_STORED_ID, text_problem
 from .doctor import ConfigError, redacted
 from .extensions import api, babel, csrf, db, login_manager, migrate
 from .notifications import debit_notices  # noqa: F401  (receives the ledger's debit_notice)
+from .notifications import expiry_notices  # noqa: F401  (receives the ledger's credits_expired)
 from .reissues import services as reissues  # noqa: F401  (receives the ledger's credits_returned)
 from .statements import services as statements  # noqa: F401  (answers the ledger's months_stated)
 
