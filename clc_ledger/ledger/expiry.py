@@ -30,7 +30,7 @@ def expire_if_due(company, sales_order, now, *, actor_id=None):
 
 def expire_due(company, sales_orders, now, *, actor_id=None):
     """expire_if_due for several SOs of one company at once (one append to its chain).
-    Sends `credits_expired` for each SO that had credits to expire."""
+    Sends `credits_expired` once, naming each SO that had credits to expire."""
     due = [sales_order for sales_order in sales_orders
            if sales_order.status in ("active", "expired") and is_past_expiry(sales_order, now)]
     lines = [(sales_order, "expiry", -sales_order.available,
@@ -39,9 +39,10 @@ def expire_due(company, sales_orders, now, *, actor_id=None):
              for sales_order in due if sales_order.available > 0]
     store.set_sales_order_statuses([sales_order for sales_order in due if sales_order.status != "expired"], "expired")
     record_entries(company, lines, actor_id=actor_id, note="expired")
-    for sales_order, _kind, amount, said in lines:
-        credits_expired.send(sales_order, company=company, amount=-amount, effective_at=said["at"])
-    return -sum(amount for _sales_order, _kind, amount, _said in lines)
+    expired = [(sales_order, -amount, said["at"]) for sales_order, _kind, amount, said in lines]
+    if expired:
+        credits_expired.send(company, expired=expired)
+    return sum(amount for _sales_order, amount, _at in expired)
 
 
 def expiry_effective_at(sales_order, now):
