@@ -127,7 +127,7 @@ def request_debit(*, requester_id, amount, category, description, event_date=Non
         company_id=company.id, requested_by_id=requester.id, amount=amount, category=category,
         description=description.strip(), event_date=event_date, requested_at=now,
         status="pending" if pending else "posted", decided_at=None if pending else now,
-        decided_by_id=None, reason=None, reminded_at=None), plan)
+        decided_by_id=None, reason=None, reminded_at=None), requester, plan)
     kind = "hold" if pending else "debit"
     record_entries(company, [(sales_order, kind, -part) for sales_order, part in plan], actor_id=requester.id,
                    debit_id=debit.id, at=now, description=debit.description, note="debit_requested",

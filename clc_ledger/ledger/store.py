@@ -9,13 +9,12 @@ statements. What the session holds stays true without any state set by hand:
 - rows the session loaded and this module changed (an SO's balance, held and status, the
   company's chain head) are expired on the session's objects, so the next read of them reads
   the database (`Session.expire`);
-- a new debit and its allocations come back from the database as the session's own objects
-  (ORM-enabled `INSERT ... RETURNING`);
+- a new debit and its allocations are returned as written, objects built by their
+  constructors that the session never holds (nothing to flush, nothing to read back);
 - the pending -> decided compare-and-set is an ORM-enabled UPDATE whose RETURNING tells the
   session which debit it changed (synchronize_session="fetch").
 """
 from sqlalchemy import bindparam, insert, update
-from sqlalchemy.orm import lazyload
 
 from ..accounts.models import Company
 from ..extensions import db
@@ -33,8 +32,9 @@ _UPDATE_STATUS = update(_orders).where(_orders.c.id == bindparam("so_id")).value
 _UPDATE_HEAD = update(_companies).where(_companies.c.id == bindparam("company_id_")).values(ledger_head=bindparam("head"))
 _debits = Debit.__table__
 _MARK_REMINDED = update(_debits).where(_debits.c.id == bindparam("debit_id")).values(reminded_at=bindparam("now"))
-_INSERT_DEBIT = insert(Debit).returning(Debit).options(lazyload(Debit.allocations))  # none yet: load when read
-_INSERT_ALLOCATIONS = insert(DebitAllocation).returning(DebitAllocation, sort_by_parameter_order=True)
+_INSERT_DEBIT = insert(_debits).returning(_debits.c.id)
+_INSERT_ALLOCATIONS = insert(DebitAllocation.__table__).returning(DebitAllocation.__table__.c.id,
+                                                                  sort_by_parameter_order=True)
 
 
 def _connection():
@@ -74,14 +74,18 @@ def set_sales_order_statuses(sales_orders, status):
         db.session.expire(sales_order, ["status"])
 
 
-def insert_debit(values, plan):
+def insert_debit(values, requester, plan):
     """Write a debit (`values`: its columns but id) and its allocations (`plan`: [(sales
-    order, hundredths)]). Returns the Debit, one of the session's objects; its allocations
-    load when first read."""
-    debit = db.session.scalars(_INSERT_DEBIT, [values]).one()
-    db.session.scalars(_INSERT_ALLOCATIONS, [{"debit_id": debit.id, "sales_order_id": sales_order.id, "amount": part}
-                                             for sales_order, part in plan]).all()
-    return debit
+    order, hundredths)]). Returns the Debit as written, with its allocations and requester:
+    built by its constructor and never added to the session, so nothing of it is flushed or
+    read back (a later read in the transaction loads the row as usual)."""
+    connection = _connection()
+    debit_id = connection.execute(_INSERT_DEBIT, values).scalar_one()
+    rows = [{"debit_id": debit_id, "sales_order_id": sales_order.id, "amount": part} for sales_order, part in plan]
+    ids = connection.scalars(_INSERT_ALLOCATIONS, rows).all()
+    return Debit(id=debit_id, **values, requested_by=requester, decided_by=None,
+                 allocations=[DebitAllocation(id=line_id, sales_order=sales_order, **row)
+                              for line_id, row, (sales_order, _part) in zip(ids, rows, plan, strict=True)])
 
 
 def mark_reminded(debit, now):
