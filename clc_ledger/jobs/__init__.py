@@ -10,8 +10,14 @@ from datetime import time
 from importlib import import_module
 from typing import NamedTuple
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
 from ..errors import N_, NotFound
+from ..learning.i18n import domain as learning_domain
 from .calendar import Daily, Monthly
+
+_learning = learning_domain.lazy_gettext  # learning's jobs are worded in its own catalog
 
 
 class Job(NamedTuple):
@@ -19,22 +25,33 @@ class Job(NamedTuple):
     (so features register jobs without the jobs package importing them); `schedule`: when
     the scheduler runs it (a Daily or Monthly local wall time), or None for the outbox,
     which runs every minute; `catch_up`: its place in the scheduler's catch-up pass on start
-    (expiry before statements, the outbox last). Labels are the pages' (web.labels)."""
+    (expiry before statements, the outbox last); `label`: what it does, for the admin's job
+    page (translated when shown; web.labels.JOB_LABELS)."""
     name: str
     function: str
     schedule: Daily | Monthly | None
     catch_up: int
+    label: LazyString
 
 
 # The one job table: the API, the pages, the scheduler and its catch-up derive from it.
 TABLE = (
-    Job("expire-credits", "clc_ledger.ledger.expiry:expire_credits", Daily(time(0, 1)), 1),
-    Job("expiry-reminders", "clc_ledger.notifications.reminders:send_expiry_reminders", Daily(time(6, 5)), 3),
-    Job("age-pending-debits", "clc_ledger.ledger.aging:age_pending_debits", Daily(time(6, 0)), 2),
-    Job("monthly-statements", "clc_ledger.statements.services:run_monthly_statements", Monthly(time(3, 0)), 4),
-    Job("deliver-outbox", "clc_ledger.notifications.delivery:deliver_outbox", None, 7),
-    Job("learning-reminders", "clc_ledger.learning.reminders:send_learning_reminders", Daily(time(6, 15)), 6),
-    Job("lapse-planned-claims", "clc_ledger.learning.clc_link:lapse_planned_claims", Daily(time(6, 10)), 5),
+    Job("expire-credits", "clc_ledger.ledger.expiry:expire_credits", Daily(time(0, 1)), 1,
+        _l("Writes down the credits of sales orders whose expiry date has come.")),
+    Job("expiry-reminders", "clc_ledger.notifications.reminders:send_expiry_reminders", Daily(time(6, 5)), 3,
+        _l("Sends the reminders about credits that expire soon.")),
+    Job("age-pending-debits", "clc_ledger.ledger.aging:age_pending_debits", Daily(time(6, 0)), 2,
+        _l("Reminds captains of debits pending for 30 days and cancels those pending for 45.")),
+    Job("monthly-statements", "clc_ledger.statements.services:run_monthly_statements", Monthly(time(3, 0)), 4,
+        _l("Writes last month's statement for each company and emails it.")),
+    Job("deliver-outbox", "clc_ledger.notifications.delivery:deliver_outbox", None, 7,
+        _l("Sends the emails waiting in the outbox.")),
+    Job("learning-reminders", "clc_ledger.learning.reminders:send_learning_reminders", Daily(time(6, 15)), 6,
+        _learning("Reminds people and captains of certifications expiring with their requirement unmet, of exam "
+                  "vouchers about to lapse, and of specializations due for renewal while short of points.")),
+    Job("lapse-planned-claims", "clc_ledger.learning.clc_link:lapse_planned_claims", Daily(time(6, 10)), 5,
+        _learning("Lapses claims of CLC-funded training not submitted within 90 days, and tells the captains "
+                  "what the seats cost.")),
 )
 JOBS = {job.name: job.function for job in TABLE}
 

@@ -4,6 +4,7 @@ specializations with their points."""
 import csv
 import io
 
+from ..statements.fonts import choose_font, use_working_fonts
 from . import specializations
 from .overview import company_rows
 
@@ -45,6 +46,7 @@ def to_csv(company_id, viewer) -> bytes:
 def to_pdf(company, viewer) -> bytes:
     """A landscape A4 table of the rows and the specializations, laid out by fpdf2."""
     from fpdf import FPDF
+    from fpdf.fonts import FontFace
 
     rows = [tuple(str(value) for value in row) for row in _rows(company.id, viewer)]
     panel = _panel(company.id, viewer)
@@ -53,38 +55,28 @@ def to_pdf(company, viewer) -> bytes:
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_title(f"{company.name}: learning")
     pdf.add_page()
-    family, shown = _font(pdf, texts)
-
-    def clean(text):
-        try:
-            return shown(text)
-        except KeyError:  # a fixed label, ASCII
-            return str(text)
-
-    pdf.set_font(family, "B", 14)
+    # The statements' choice of font: the core font when it can, else the embedded ones the texts need.
+    family, clean, _rich = choose_font(pdf, texts)
+    # A CFF face (CJK) is embedded without its bold (statements/fonts.py): headings go regular.
+    bold = "" if family in getattr(pdf, "clc_regular_only", ()) else "B"
+    headings = {} if bold else {"headings_style": FontFace()}
+    pdf.set_font(family, bold, 14)
     pdf.cell(0, 10, clean(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "", 8)
-    with pdf.table(col_widths=(40, 45, 22, 16, 22, 14, 16, 14, 14, 16, 12, 12), text_align="LEFT") as table:
+    widths = (40, 45, 22, 16, 22, 14, 16, 14, 14, 16, 12, 12)
+    with pdf.table(col_widths=widths, text_align="LEFT", **headings) as table:
         table.row([clean(name) for name in COLUMNS])
         for row in rows:
             table.row([clean(value) for value in row])
     if panel:
         pdf.ln(6)
-        pdf.set_font(family, "B", 11)
+        pdf.set_font(family, bold, 11)
         pdf.cell(0, 8, "Specializations", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, "", 8)
-        with pdf.table(text_align="LEFT") as table:
+        with pdf.table(text_align="LEFT", **headings) as table:
             table.row(["specialization", "type", "renewal due", "window from", "points", "required", "short"])
             for s in panel:
                 table.row([clean(s["name"]), s["type"], s["renewal_due_on"].isoformat(),
                            s["window_from"].isoformat(), str(s["points"]), str(s["required"]), str(s["short"])])
+    use_working_fonts(pdf)
     return bytes(pdf.output())
-
-
-def _font(pdf, texts):
-    try:  # the statements' choice of font: the core font when it can, else an embedded Unicode one
-        from ..statements.render import _choose_font
-
-        return _choose_font(pdf, texts)
-    except ImportError:
-        return "helvetica", lambda text: str(text).encode("latin-1", "replace").decode("latin-1")

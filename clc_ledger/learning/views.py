@@ -5,28 +5,18 @@ Texts are in the `learning` gettext domain (clc_ledger/translations/*/LC_MESSAGE
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import Domain
 from flask_login import login_required
 
 from .. import clock
 from ..errors import ClcError, NotFound
 from . import claims, clc_link, people
+from .i18n import domain
 from .models import LEVELS
 from .overview import company_rows
 from .progress import views_of_person
 
-domain = Domain(domain="learning")
 _ = domain.gettext
-_lazy = domain.lazy_gettext
 
-
-def job_labels():
-    """What the learning jobs do, for the admin's job page."""
-    return {"learning-reminders": _lazy("Reminds people and captains of certifications expiring with their "
-                                        "requirement unmet, of exam vouchers about to lapse, and of "
-                                        "specializations due for renewal while short of points."),
-            "lapse-planned-claims": _lazy("Lapses claims of CLC-funded training not submitted within 90 days, "
-                                          "and tells the captains what the seats cost.")}
 
 pages = Blueprint("learning_web", __name__, template_folder="templates")
 

@@ -94,7 +94,7 @@ def parse_legacy(description):
 
 def word(note, refs, description, fmt):
     """The entry in the current language. `fmt` formats dates and amounts for the reader
-    (statements.render.Formatter or anything with .day() and .clc())."""
+    (statements.context.Formatter or anything with .day() and .clc())."""
     if note is None:
         note, refs, description = parse_legacy(description)
     template = TEMPLATES.get(note)

@@ -5,7 +5,10 @@ from flask.views import MethodView
 
 from ..accounts.services import get_company
 from ..apikit import Blueprint
-from . import render, services
+from . import services
+from .context import attachment_names
+from .csv import CSV_MIMETYPE, render_csv
+from .pdf import render_pdf
 from .schemas import StatementListOut, StatementOut, statement_document
 
 blp = Blueprint("statements", __name__, url_prefix="/api/v1", description="Monthly statements")
@@ -46,7 +49,7 @@ class StatementPdf(MethodView):
     def get(self, company_id, period):
         """One month's statement as PDF, in the company's language."""
         statement = _statement(company_id, period)
-        return _file(render.render_pdf(statement), "application/pdf", render.attachment_names(statement)[0])
+        return _file(render_pdf(statement), "application/pdf", attachment_names(statement)[0])
 
 
 @blp.route("/companies/<int:company_id>/statements/<string(length=7):period>.csv")
@@ -55,4 +58,4 @@ class StatementCsv(MethodView):
     def get(self, company_id, period):
         """One month's movements as CSV: date, type, SO, description, amount, running balance."""
         statement = _statement(company_id, period)
-        return _file(render.render_csv(statement), render.CSV_MIMETYPE, render.attachment_names(statement)[1])
+        return _file(render_csv(statement), CSV_MIMETYPE, attachment_names(statement)[1])

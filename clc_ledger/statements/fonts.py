@@ -120,6 +120,51 @@ def embed(pdf, texts):
     return families[0], shaped or len(families) > 1
 
 
+# --- the choice of font: the core font when it can -----------------------------------------
+#
+# The statements' PDF and learning's team export choose the same way: nothing is embedded when
+# the core font (Latin-1) shows every text.
+
+CORE_FONT = "helvetica"
+
+# Characters the core font lacks that have a plain equivalent (Babel's French and Swiss
+# groupings, dashes in the period line, the bullet of the expiring lines).
+_LATIN1_REPLACEMENTS = str.maketrans({"\u202f": " ", "\u00a0": " ", "\u2013": "-", "\u2014": "-", "\u2019": "'",
+                                      "\u2022": "*", "\u20ac": "EUR", "\u2212": "-"})
+
+
+def _latin1(text):
+    """For the core font, which knows only Latin-1: keep what it can show, '?' for the rest."""
+    return str(text).translate(_LATIN1_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
+
+
+def _in_core_font(texts):
+    """{text: as the core font shows it} if it can show every text, else None."""
+    shown = {}
+    for text in texts:
+        if text.isascii():
+            shown[text] = text
+            continue
+        latin1 = text.translate(_LATIN1_REPLACEMENTS)
+        try:
+            latin1.encode("latin-1")
+        except UnicodeEncodeError:
+            return None
+        shown[text] = latin1
+    return shown
+
+
+def choose_font(pdf, texts):
+    """(family, clean, rich): the core font when it shows every text (nothing to embed), else
+    the fonts of the chain the texts need (embed), else the core font with '?'
+    for what it cannot show. `rich`: lines go through fpdf2's fallback fonts and shaping."""
+    shown = _in_core_font(texts)
+    if shown is not None:
+        return CORE_FONT, lambda text: shown.get(text) or _latin1(text), False
+    family, rich = embed(pdf, texts)
+    return (family, str, rich) if family else (CORE_FONT, _latin1, False)
+
+
 @lru_cache(maxsize=16)
 def _parsed(path, index, style):
     """fpdf2's parse of a font file (cmap, widths, glyph ids, metrics), once per process: for

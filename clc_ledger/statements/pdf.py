@@ -5,11 +5,10 @@ repeated at the top of each; every page says "page x of y"; credits expiring soo
 Fonts: statements/fonts.py (a fallback chain over the scripts of R-TXT-2, with shaping).
 """
 
-from fpdf import FPDF
-from fpdf.enums import TextMode
-
+from .. import i18n
 from ..i18n import _m
 from . import fonts
+from .context import context, locale_of
 from .pdf_blocks import Table, pdf_blocks
 
 # --- PDF -------------------------------------------------------------------------------------
@@ -18,46 +17,9 @@ from .pdf_blocks import Table, pdf_blocks
 # breaks: its table() and multi_cell() measure every character several times over and were
 # most of a statement's cost. A TTF font is embedded only when the core font cannot show a
 # text; parsing and subsetting one costs more than all the rest of a statement together.
-
-CORE_FONT = "helvetica"
-
-# Characters the core font lacks that have a plain equivalent (Babel's French and Swiss
-# groupings, dashes in the period line, the bullet of the expiring lines).
-_LATIN1_REPLACEMENTS = str.maketrans({"\u202f": " ", "\u00a0": " ", "\u2013": "-", "\u2014": "-", "\u2019": "'",
-                                      "\u2022": "*", "\u20ac": "EUR", "\u2212": "-"})
-
-
-def _latin1(text):
-    """For the core font, which knows only Latin-1: keep what it can show, '?' for the rest."""
-    return str(text).translate(_LATIN1_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
-
-
-def _in_core_font(texts):
-    """{text: as the core font shows it} if it can show every text, else None."""
-    shown = {}
-    for text in texts:
-        if text.isascii():
-            shown[text] = text
-            continue
-        latin1 = text.translate(_LATIN1_REPLACEMENTS)
-        try:
-            latin1.encode("latin-1")
-        except UnicodeEncodeError:
-            return None
-        shown[text] = latin1
-    return shown
-
-
-def _choose_font(pdf, texts):
-    """(family, clean, rich): the core font when it shows every text (nothing to embed), else
-    the fonts of the chain the texts need (statements/fonts.py), else the core font with '?'
-    for what it cannot show. `rich`: lines go through fpdf2's fallback fonts and shaping."""
-    shown = _in_core_font(texts)
-    if shown is not None:
-        return CORE_FONT, lambda text: shown.get(text) or _latin1(text), False
-    family, rich = fonts.embed(pdf, texts)
-    return (family, str, rich) if family else (CORE_FONT, _latin1, False)
-
+#
+# fpdf2 is imported when the first PDF is made, as in fonts.py: importing it costs about 0.3 s,
+# some 40% of importing the app, which every process and command would pay otherwise.
 
 HEADER_FILL = (230, 230, 230)
 EXPIRING_FILL = (255, 228, 196)
@@ -90,6 +52,8 @@ class _Sheet:
 
     def set_font(self, size, bold=False):
         if self.font != (size, bold):
+            from fpdf.enums import TextMode
+
             drawn_bold = bold and self.family in getattr(self.pdf, "clc_regular_only", ())
             self.pdf.set_font(self.family, "B" if bold and not drawn_bold else "", size)
             if drawn_bold:  # the regular face, filled and stroked in the text colour
@@ -230,6 +194,8 @@ class _Sheet:
 
     def page_numbers(self, words):
         """'Page x of y' at the foot of every page; `words` has %(page)s and %(pages)s."""
+        from fpdf.enums import TextMode
+
         pdf, total = self.pdf, pdf_pages(self.pdf)
         for number in range(1, total + 1):
             pdf.page = number
@@ -273,8 +239,15 @@ class _Sheet:
         pdf.line(self.LEFT, self.y, self.LEFT + self.WIDTH, self.y)
 
 
+def render_pdf(statement) -> bytes:
+    with i18n.in_locale(locale_of(statement)):
+        return pdf_of(statement, context(statement))
+
+
 def pdf_of(statement, ctx):
-    """The PDF's bytes; call inside i18n.in_locale(the company's locale), `ctx` from render.context."""
+    """The PDF's bytes; call inside i18n.in_locale(the company's locale), `ctx` from context.context."""
+    from fpdf import FPDF
+
     blocks = pdf_blocks(ctx)
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     title = _m("Statement of Cisco Learning Credits")
@@ -284,7 +257,7 @@ def pdf_of(statement, ctx):
     pdf.set_creation_date(statement.generated_at)
     texts = [text for block in blocks for text in (block.texts() if isinstance(block, Table) else [block.text])]
     texts.append(_m("Page %(page)s of %(pages)s"))
-    sheet = _Sheet(pdf, *_choose_font(pdf, texts))
+    sheet = _Sheet(pdf, *fonts.choose_font(pdf, texts))
     for block in blocks:
         if isinstance(block, Table):
             sheet.table(block)

@@ -1,10 +1,10 @@
 """What a statement's PDF states, before it is laid out (statements/pdf.py lays it out):
 paragraphs and tables of plain texts, in the statement's language, built from the context
-that statements/render.py makes for the HTML, the mail and the PDF alike."""
+that statements/context.py makes for the HTML, the mail and the PDF alike."""
 from dataclasses import dataclass
 
 from ..i18n import _m
-from .render import expiring_line
+from .context import expiring_line
 
 # What the PDF states, before it is laid out: paragraphs and tables of plain texts.
 

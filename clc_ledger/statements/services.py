@@ -38,7 +38,7 @@ from ..extensions import db
 from ..ledger.models import LedgerEntry, SalesOrder
 from ..ledger.signals import months_stated
 from ..notifications import outbox
-from . import render
+from .html import statement_email
 from .snapshot import (build_snapshot, build_snapshots, first_and_last_day, parse_period, period_bounds, period_of,
                        periods_from, previous_period)
 from .models import Statement
@@ -291,7 +291,7 @@ def _statement_emails(stored):
             log.warning("Statement %s of company %s has no recipients; stored, not emailed.",
                         statement.period, company.id)
             continue
-        message = render.statement_email(statement)
+        message = statement_email(statement)
         emails.append(outbox.Email(recipients, message["subject"], message["text"], message["html"],
                                    message["attachments"], statement_dedupe_key(company.id, statement.period)))
     return emails

@@ -1,7 +1,7 @@
 """Words for codes shown to people, translated."""
 from flask_babel import lazy_gettext as _l
 
-from ..learning.views import job_labels as learning_job_labels
+from ..jobs import TABLE as JOB_TABLE
 
 STATUS_LABELS = {
     "booked": _l("Booked"),
@@ -40,14 +40,7 @@ CATEGORY_LABELS = {
     "learning_network_store": _l("Cisco Learning Network Store"),
 }
 
-JOB_LABELS = {
-    "expire-credits": _l("Writes down the credits of sales orders whose expiry date has come."),
-    "expiry-reminders": _l("Sends the reminders about credits that expire soon."),
-    "age-pending-debits": _l("Reminds captains of debits pending for 30 days and cancels those pending for 45."),
-    "monthly-statements": _l("Writes last month's statement for each company and emails it."),
-    "deliver-outbox": _l("Sends the emails waiting in the outbox."),
-    **learning_job_labels(),
-}
+JOB_LABELS = {job.name: job.label for job in JOB_TABLE}  # the job table words its jobs
 
 REFUSED_CATEGORY_LABELS = {
     "learning_partner": _l("Payment to a Learning Partner directly"),

@@ -3,7 +3,11 @@ clc_ledger.statements, the same files the email carries)."""
 from flask import Response, render_template
 
 from ..accounts.services import get_company
-from ..statements import render, services
+from ..statements import services
+from ..statements.context import attachment_names
+from ..statements.csv import CSV_MIMETYPE, render_csv
+from ..statements.html import render_fragment
+from ..statements.pdf import render_pdf
 from .common import bp, locale_name, roles_required, viewer
 
 
@@ -38,16 +42,16 @@ def statement_page(company_id, period):
     company = _company(company_id)
     statement = services.get_statement(company, period)
     return render_template("web/statement.html", company=company, statement=statement,
-                           body=render.render_fragment(statement, locale_name()))
+                           body=render_fragment(statement, locale_name()))
 
 
 @bp.get("/companies/<int:company_id>/statements/<string(length=7):period>.pdf")
 def statement_pdf(company_id, period):
     statement = services.get_statement(_company(company_id), period)
-    return _file(render.render_pdf(statement), "application/pdf", render.attachment_names(statement)[0])
+    return _file(render_pdf(statement), "application/pdf", attachment_names(statement)[0])
 
 
 @bp.get("/companies/<int:company_id>/statements/<string(length=7):period>.csv")
 def statement_csv(company_id, period):
     statement = services.get_statement(_company(company_id), period)
-    return _file(render.render_csv(statement), render.CSV_MIMETYPE, render.attachment_names(statement)[1])
+    return _file(render_csv(statement), CSV_MIMETYPE, attachment_names(statement)[1])

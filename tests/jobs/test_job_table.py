@@ -1,6 +1,8 @@
-"""One job table (jobs.TABLE): what the API runs, the pages label, the scheduler schedules
-and catches up, and the docs list, all agree with it."""
+"""One job table (jobs.TABLE): what the API runs, the labels the pages show, what the scheduler
+schedules and catches up, and the docs list, all agree with it."""
 import re
+
+from flask_babel import force_locale
 
 from clc_ledger.jobs import JOBS, TABLE, job_function
 from clc_ledger.jobs import api as jobs_api
@@ -22,8 +24,18 @@ def test_the_scheduler_schedules_and_catches_up_exactly_the_table_outbox_last():
     assert scheduler.CATCH_UP.index("expire-credits") < scheduler.CATCH_UP.index("monthly-statements")
 
 
-def test_every_job_has_a_label_on_the_jobs_page():
-    assert set(labels.JOB_LABELS) == {job.name for job in TABLE}
+def test_the_jobs_page_labels_each_job_with_the_tables_words_translated(app):
+    """The labels are the table's (web.labels derives them), each translated in every
+    language: the learning jobs' from the learning catalog, the others' from the pages'."""
+    assert labels.JOB_LABELS == {job.name: job.label for job in TABLE}
+    with app.test_request_context():
+        with force_locale("en"):
+            english = {job.name: str(job.label) for job in TABLE}
+        assert all(english.values())
+        for language in ("de", "fr", "ja"):
+            with force_locale(language):
+                untranslated = [job.name for job in TABLE if labels.job_label(job.name) == english[job.name]]
+            assert untranslated == [], language
 
 
 def test_the_scheduler_docs_state_each_jobs_schedule():

@@ -43,3 +43,16 @@ def test_the_company_calendar_feed_includes_specialization_renewals(api, client,
     feed = Calendar.from_ical(client.get(f"/calendar/{token}.ics").data)
     events = {str(event["summary"]): event for event in feed.walk("VEVENT")}
     assert events["Security specialization renewal due"].decoded("dtstart") == date(2026, 9, 1)
+
+
+def test_the_pdf_shows_names_in_the_script_they_are_written_in(api, roster):
+    """The statements' choice of font (statements/fonts.py): a name the core font cannot
+    show embeds the font that can, instead of coming out as question marks."""
+    carla, company = roster["carla"], roster["company"]["id"]
+    certify(carla, roster["person"]("山田花子")["id"], earned_on="2024-03-01")
+    certify(carla, roster["person"]("Dvořák")["id"], earned_on="2024-03-01")
+    specialize(carla, company, "セキュリティ")
+    pdf = carla.get(f"/api/v1/companies/{company}/learning.pdf")
+    assert pdf.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages).replace("\x00", "")
+    assert "山田花子" in text and "Dvořák" in text and "セキュリティ" in text and "?" not in text

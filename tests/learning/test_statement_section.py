@@ -5,7 +5,7 @@ import io
 import pypdf
 import pytest
 
-from clc_ledger.statements import render
+from clc_ledger.statements.html import render_html
 from tests.statements.helpers import statements_of
 
 from .conftest import certify
@@ -48,7 +48,7 @@ def test_the_june_statement_states_credits_from_clc_training_and_certifications_
     june = statements_of(company["id"])["2026-06"]
     section = june.content["learning"]
     assert section["credits_earned"] == 40 and [line["certification"] for line in section["expiring"]] == ["CCNA"]
-    html = render.render_html(june)
+    html = render_html(june)
     for words in WORDS[locale]:
         assert words in html, words
     pdf = carla.get(f"/api/v1/companies/{company['id']}/statements/2026-06.pdf")
@@ -61,4 +61,4 @@ def test_a_month_with_nothing_to_state_has_no_learning_section(api, acme):
     api.set_clock("2026-07-01T06:00:00-07:00")
     assert api.admin.post("/api/v1/jobs/monthly-statements/run").status_code == 200
     june = statements_of(acme["company"]["id"])["2026-06"]
-    assert "learning" not in june.content and "CE credits earned" not in render.render_html(june)
+    assert "learning" not in june.content and "CE credits earned" not in render_html(june)

@@ -1,11 +1,11 @@
 """The statements' fast amount formatter writes the digits into the text Babel gives for an
-amount of the same shape (render.Formatter): for any amount it must read exactly as Babel's
+amount of the same shape (context.Formatter): for any amount it must read exactly as Babel's
 own formatting (money.format_clc, money.format_usd) in each language of the statements."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clc_ledger.money import format_clc, format_usd
-from clc_ledger.statements.render import Formatter
+from clc_ledger.statements.context import Formatter
 
 LOCALES = ["en_US", "de_DE", "ja_JP", "fr_FR"]
 AMOUNTS = st.integers(min_value=-99_999_999_999, max_value=99_999_999_999)  # hundredths (R-MON-2)

@@ -9,7 +9,10 @@ from sqlalchemy import select
 from clc_ledger.extensions import db
 from clc_ledger.money import format_clc, format_usd
 from clc_ledger.notifications.models import OutboxMessage
-from clc_ledger.statements import render
+from clc_ledger.statements.context import Formatter
+from clc_ledger.statements.csv import render_csv
+from clc_ledger.statements.html import render_html
+from clc_ledger.statements.pdf import render_pdf
 
 from .helpers import debit, statements_of
 
@@ -72,11 +75,11 @@ def test_the_statement_speaks_the_company_language_and_formats(api, locale):
     company, statement = issue_march(api, locale, case["country"], case["name"])
     assert statement.closing_balance == 123450
 
-    html = render.render_html(statement)
+    html = render_html(statement)
     for expected in case["html"]:
         assert expected in html, expected
 
-    reader = pypdf.PdfReader(io.BytesIO(render.render_pdf(statement)))
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(statement)))
     # pypdf puts a NUL before each character of fpdf2's CID-keyed CJK font (poppler does not).
     flat = "".join("".join(page.extract_text() for page in reader.pages).replace("\x00", "").split())
     for expected in case["pdf"]:
@@ -91,7 +94,7 @@ def test_the_statement_speaks_the_company_language_and_formats(api, locale):
     assert case["html"][0] in message.html_body
 
     # The CSV: exact amounts without grouping, in the form a spreadsheet of the locale reads.
-    text = render.render_csv(statement).decode("utf-8-sig")
+    text = render_csv(statement).decode("utf-8-sig")
     if locale in ("de_DE", "fr_FR"):
         assert ";-65,50;1234,50;-6550,00;123450,00" in text, text
     else:
@@ -100,7 +103,7 @@ def test_the_statement_speaks_the_company_language_and_formats(api, locale):
 
 def test_a_locale_without_a_translation_gets_english_text_with_its_own_formats(api):
     _company, statement = issue_march(api, "pt_BR", "BR", "Redes Silva Ltda")
-    html = render.render_html(statement)
+    html = render_html(statement)
     assert "Statement of Cisco Learning Credits" in html
     assert "1.234,50 CLC" in html and "1 de março de 2026" in html
 
@@ -109,7 +112,7 @@ def test_a_locale_without_a_translation_gets_english_text_with_its_own_formats(a
                                     "he_IL", "sv_SE", "hi_IN"])
 def test_the_statement_formatter_writes_every_amount_as_babel_does(locale):
     # It asks Babel once per shape of amount (sign, number of digits) and fills in the digits.
-    fmt = render.Formatter(locale)
+    fmt = Formatter(locale)
     for hundredths in (0, 1, -1, 5, 99, 100, -100, 1234, -6550, 123450, 1_000_000_07, -10**12, 10**15):
         assert fmt.clc(hundredths) == format_clc(hundredths, locale), hundredths
         assert fmt.usd(hundredths) == format_usd(hundredths, locale), hundredths

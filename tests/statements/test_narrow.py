@@ -6,7 +6,7 @@ import re
 import pytest
 
 from clc_ledger.notifications.mail import render_email
-from clc_ledger.statements import render
+from clc_ledger.statements.html import statement_email
 
 from .test_words import german_march
 
@@ -36,7 +36,7 @@ def overflow(page, html):
 
 def test_the_statement_email_fits_a_390_px_screen(api, phone):
     _company, statement = german_march(api)
-    html = render.statement_email(statement)["html"]
+    html = statement_email(statement)["html"]
     assert not re.search(r"(?<!max-)width:\s*(\d{4,}|[4-9]\d\d)px", html)  # no fixed width over 390 px
     assert overflow(phone, html) <= 390
 

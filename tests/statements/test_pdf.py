@@ -9,8 +9,8 @@ import pypdf
 import pytest
 from fpdf.fonts import CORE_FONTS_CHARWIDTHS
 
-from clc_ledger.statements import fonts, render
-from clc_ledger.statements import pdf_blocks
+from clc_ledger.statements import fonts, pdf_blocks
+from clc_ledger.statements.pdf import render_pdf
 
 from .helpers import debit, statements_of
 
@@ -63,7 +63,7 @@ def font_names(pdf_bytes):
 def test_a_long_description_wraps_inside_its_column_and_many_entries_run_over_pages(api):
     debits = [(f"{number}.00", f"Course {number}") for number in range(1, 50)] + [("7.50", LONG_DESCRIPTION)]
     statement = issue_march(api, name="Verbose Networks", debits=debits)
-    pdf = render.render_pdf(statement)
+    pdf = render_pdf(statement)
     runs = text_runs(pdf)
     pages = {page for page, *_ in runs}
     assert len(pages) >= 3
@@ -103,7 +103,7 @@ def test_a_long_description_wraps_inside_its_column_and_many_entries_run_over_pa
 def test_a_latin_statement_uses_the_core_font_and_embeds_none(api):
     statement = issue_march(api, name="Müller Netzwerke GmbH", locale="de_DE", country="DE",
                             debits=[("10.00", "Prüfungsgutschein – CCNA")])
-    pdf = render.render_pdf(statement)
+    pdf = render_pdf(statement)
     assert font_names(pdf) <= {"/Helvetica", "/Helvetica-Bold"}
     assert "MüllerNetzwerkeGmbH" in flat(pdf) and "Prüfungsgutschein-CCNA" in flat(pdf)
 
@@ -113,7 +113,7 @@ def test_a_text_beyond_latin_1_has_a_unicode_font_embedded(api):
         pytest.skip("no Unicode font installed")
     statement = issue_march(api, name="Sieci Łódź Sp. z o.o.", locale="pl_PL", country="PL",
                             debits=[("10.00", "Szkolenie – Kraków")])
-    pdf = render.render_pdf(statement)
+    pdf = render_pdf(statement)
     assert not font_names(pdf) & {"/Helvetica", "/Helvetica-Bold"}
     assert "SieciŁódźSp.zo.o." in flat(pdf) and "Szkolenie–Kraków" in flat(pdf)
 
@@ -124,7 +124,7 @@ def test_a_japanese_company_pdf_shows_japanese_wrapped_in_its_column(api):
     description = "東京本社ネットワーク運用チームのための認定試験準備講座と演習ラボの受講料一式" * 2
     statement = issue_march(api, name="東京ネットワーク株式会社", locale="ja_JP", country="JP",
                             debits=[("12.00", description)])
-    pdf = render.render_pdf(statement)
+    pdf = render_pdf(statement)
     assert any("CJK" in name for name in font_names(pdf))
     text = flat(pdf)
     for expected in ("取引明細書", "東京ネットワーク株式会社", "期末残高", "引き落とし", description):

@@ -10,7 +10,7 @@ import pypdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from clc_ledger.statements import render
+from clc_ledger.statements.pdf import render_pdf
 
 from .helpers import debit, statements_of
 
@@ -48,7 +48,7 @@ def test_a_description_of_100_lines_runs_over_pages_and_loses_none(api):
     lines = [f"Z{n:03d}" for n in range(100)]  # 499 characters, the most a description may have
     statement = issue(api, name="Müller GmbH", country="DE", locale="de_DE", description="\n".join(lines),
                       pending="\n".join(lines[:60]))
-    reader = pypdf.PdfReader(io.BytesIO(render.render_pdf(statement)))
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(statement)))
     text = "\n".join(page.extract_text() for page in reader.pages)
     for line in lines:
         assert text.count(line) >= (2 if line < "Z060" else 1), line  # movements; held table
@@ -68,7 +68,7 @@ def test_a_description_of_100_lines_runs_over_pages_and_loses_none(api):
 def test_held_credits_are_a_table(api):
     statement = issue(api, name="Acme", country="US", locale="en_US", description="Course",
                       pending="Two seats of ENCOR")
-    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(render.render_pdf(statement))).pages)
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(render_pdf(statement))).pages)
     section = text.split("Reservations for pending debits (not part of the balance)", 1)[1]
     assert section.lstrip().startswith("Date Type Sales order Description Amount"), section[:120]
     assert "Two seats of ENCOR" in section and "-12.00 CLC" in section
@@ -126,7 +126,7 @@ def test_names_and_descriptions_in_every_script_have_glyphs(api, caplog, script)
     country, locale, name, description = SCRIPTS[script]
     statement = issue(api, name=name, country=country, locale=locale, description=description)
     with caplog.at_level(logging.WARNING, logger="clc_ledger.statements.fonts"):
-        pdf = render.render_pdf(statement)
+        pdf = render_pdf(statement)
     assert not [r for r in caplog.records if r.name == "clc_ledger.statements.fonts"], caplog.text
     shown = set().union(*embedded_characters(pdf).values())
     for text in (name, description):
@@ -137,7 +137,7 @@ def test_names_and_descriptions_in_every_script_have_glyphs(api, caplog, script)
 def test_a_character_no_font_has_is_logged(api, caplog):
     statement = issue(api, name="Acme \U0001F9FF\U00013000", country="US", locale="en_US", description="Course")
     with caplog.at_level(logging.WARNING, logger="clc_ledger.statements.fonts"):
-        render.render_pdf(statement)
+        render_pdf(statement)
     assert "U+13000" in caplog.text
 
 
@@ -149,7 +149,7 @@ def test_japanese_documents_one_after_another_each_show_their_own_glyphs(api):
     for statement, name, description in ((first, "東京ネットワーク株式会社", "研修コース"),
                                          (second, "大阪通信機器合同会社", "試験対策講座の受講料"),
                                          (first, "東京ネットワーク株式会社", "研修コース")):
-        pdf = render.render_pdf(statement)
+        pdf = render_pdf(statement)
         text = "".join("".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages).replace("\x00", "").split())
         assert name in text and description in text, (name, text[:200])
         shown = set().union(*embedded_characters(pdf).values())
@@ -158,7 +158,7 @@ def test_japanese_documents_one_after_another_each_show_their_own_glyphs(api):
 
 def test_a_japanese_pdf_embeds_one_cjk_face_and_draws_its_bold_by_stroking(api):
     statement = issue(api, name="東京ネットワーク株式会社", country="JP", locale="ja_JP", description="研修コース")
-    reader = pypdf.PdfReader(io.BytesIO(render.render_pdf(statement)))
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(statement)))
     names = {str(font.get_object()["/BaseFont"]) for page in reader.pages
              for font in page["/Resources"]["/Font"].values()}
     assert len(names) == 1 and "CJK" in next(iter(names)), names

@@ -12,8 +12,11 @@ from clc_ledger.accounts.models import Company
 from clc_ledger.extensions import db
 from clc_ledger.ledger.models import BALANCE_KINDS, LedgerEntry
 from clc_ledger.notifications.models import OutboxMessage
-from clc_ledger.statements import render, services
+from clc_ledger.statements import services
+from clc_ledger.statements.csv import render_csv
+from clc_ledger.statements.html import render_html
 from clc_ledger.statements.models import Statement
+from clc_ledger.statements.pdf import render_pdf
 
 from .helpers import debit, instant, statements_of
 
@@ -188,13 +191,13 @@ def test_a_company_without_ledger_entries_gets_no_statement(api):
 def test_the_statement_is_a_snapshot_that_does_not_change_afterwards(api, history):
     run_job(api, "2026-04-01T06:00:00-07:00")
     before = statements_of(history.id)["2026-03"]
-    content, html = before.content, render.render_html(before)
+    content, html = before.content, render_html(before)
     # Later activity (and a later expiry) does not rewrite what March stated.
     api.set_clock("2026-04-10T09:00:00-07:00")
     debit(history.member, "7.00")
     after = statements_of(history.id)["2026-03"]
     assert after.content == content
-    assert render.render_html(after) == html
+    assert render_html(after) == html
 
 
 def test_credits_expiring_within_90_days_of_the_period_end_stand_out(api, history):
@@ -209,7 +212,7 @@ def test_credits_expiring_within_90_days_of_the_period_end_stand_out(api, histor
     january = {so["so_number"]: so for so in statements["2026-01"].content["sales_orders"]}
     assert january["OLD-7"]["days_left"] == 90 and january["OLD-7"]["expiring_soon"] is True
     assert history.so2 not in january  # not booked yet at the end of January
-    html = render.render_html(statements["2026-03"])
+    html = render_html(statements["2026-03"])
     assert "expiring-soon" in html and "Expiring soon" in html
     assert "Credits expiring within 90 days of the period end: 20.00 CLC ($2,000.00)" in html
 
@@ -231,7 +234,7 @@ def test_an_expired_sales_order_shows_as_expired_with_its_expiry_entry(api):
 def test_the_csv_rows_sum_to_the_movements_of_the_month(api, history):
     run_job(api, "2026-04-01T06:00:00-07:00")
     for statement in statements_of(history.id).values():
-        rows = list(csv.DictReader(io.StringIO(render.render_csv(statement).decode("utf-8-sig"))))
+        rows = list(csv.DictReader(io.StringIO(render_csv(statement).decode("utf-8-sig"))))
         assert len(rows) == len(statement.content["entries"])
         total = sum((Decimal(row["Amount (CLC)"]) for row in rows), Decimal("0.00"))
         assert total == Decimal(statement.closing_balance - statement.opening_balance) / 100
@@ -239,7 +242,7 @@ def test_the_csv_rows_sum_to_the_movements_of_the_month(api, history):
             assert row.keys() >= {"Date", "Type", "Sales order", "Description", "Amount (CLC)", "Balance (CLC)"}
             assert Decimal(row["Amount (USD)"]) == Decimal(row["Amount (CLC)"]) * 100
     march = statements_of(history.id)["2026-03"]
-    rows = list(csv.DictReader(io.StringIO(render.render_csv(march).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(render_csv(march).decode("utf-8-sig"))))
     assert [(r["Date"], r["Type"], r["Sales order"], r["Amount (CLC)"], r["Balance (CLC)"]) for r in rows] == [
         ("2026-03-05", "Activation", history.so2, "50.00", "137.50"),
         ("2026-03-09", "Debit", history.so1, "-30.25", "107.25"),
@@ -250,7 +253,7 @@ def test_the_csv_rows_sum_to_the_movements_of_the_month(api, history):
 def test_the_pdf_parses_and_states_the_company_and_the_balances(api, history):
     run_job(api, "2026-04-01T06:00:00-07:00")
     march = statements_of(history.id)["2026-03"]
-    reader = pypdf.PdfReader(io.BytesIO(render.render_pdf(march)))
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(march)))
     text = "".join(page.extract_text() for page in reader.pages)
     flat = "".join(text.split())
     assert "AcmeNetworks" in flat
@@ -265,7 +268,7 @@ def test_the_pdf_falls_back_to_a_core_font_when_no_unicode_font_is_installed(app
     run_job(api, "2026-02-01T06:00:00-08:00")
     statement = statements_of(company["id"])["2026-01"]
     app.config["CLC_PDF_FONTS"] = [("/nonexistent/font.ttf", None, 0)]
-    reader = pypdf.PdfReader(io.BytesIO(render.render_pdf(statement)))
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(statement)))
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Ltd" in text and "1,234.50 CLC" in text
 

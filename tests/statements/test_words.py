@@ -16,7 +16,10 @@ from clc_ledger.ledger.entries import record_entry
 from clc_ledger.ledger.models import LedgerEntry, SalesOrder
 from clc_ledger.ledger.notes import parse_legacy
 from clc_ledger.ledger.verify import verify_ledger
-from clc_ledger.statements import render
+from clc_ledger.statements.context import Formatter, description
+from clc_ledger.statements.csv import neutralise, render_csv
+from clc_ledger.statements.html import render_html
+from clc_ledger.statements.pdf import render_pdf
 
 from .helpers import debit, statements_of
 
@@ -63,19 +66,19 @@ def test_a_german_statement_has_no_english_ledger_description(api):
     company, statement = german_march(api)
     kinds = {line["kind"] for line in statement.content["entries"]}
     assert {"activation", "debit", "reversal", "expiry"} <= kinds, kinds
-    html = render.render_html(statement)
+    html = render_html(statement)
     with in_locale("de_DE"):
-        texts = [render._description(line, render.Formatter("de_DE"))
+        texts = [description(line, Formatter("de_DE"))
                  for line in statement.content["entries"] + statement.content["reservations"]]
     assert all(not ENGLISH.search(text) for text in texts), texts
     assert any(t.startswith("Belastung Nr.") and t.endswith("genehmigt: Cisco Live 2026") for t in texts), texts
     assert any("stattgegeben" in t for t in texts) and any("verfallen" in t for t in texts), texts
     assert any(t.endswith("abgelehnt: Kein Budget") for t in texts), texts
     assert not ENGLISH.search(html.split("<body", 1)[1]), ENGLISH.search(html.split("<body", 1)[1])
-    pdf = pypdf.PdfReader(io.BytesIO(render.render_pdf(statement)))
+    pdf = pypdf.PdfReader(io.BytesIO(render_pdf(statement)))
     pdf_text = " ".join(page.extract_text() for page in pdf.pages)
     assert not ENGLISH.search(pdf_text), ENGLISH.search(pdf_text)
-    csv_text = render.render_csv(statement).decode("utf-8-sig")
+    csv_text = render_csv(statement).decode("utf-8-sig")
     assert not ENGLISH.search(csv_text), ENGLISH.search(csv_text)
     # The API words the same entries in its reader's language, and gives the data beside.
     captain = api.login("kapitaen")
@@ -88,7 +91,7 @@ def test_a_german_statement_has_no_english_ledger_description(api):
 
 def test_the_german_csv_opens_with_localized_headers_and_amounts(api):
     _company, statement = german_march(api)
-    data = render.render_csv(statement)
+    data = render_csv(statement)
     assert data.startswith("\ufeff".encode())  # Excel reads UTF-8 only with its byte-order mark
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Datum", "Art", "Kundenauftrag", "Beschreibung", "Betrag (CLC)", "Saldo (CLC)",
@@ -105,17 +108,17 @@ def test_the_german_csv_opens_with_localized_headers_and_amounts(api):
 
 
 def test_text_a_spreadsheet_would_run_is_neutralised():
-    assert render.neutralise("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert neutralise("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     for start in "=+-@\t\r":
-        assert render.neutralise(start + "1") == "'" + start + "1"
-    assert render.neutralise("Kurs -1") == "Kurs -1"
+        assert neutralise(start + "1") == "'" + start + "1"
+    assert neutralise("Kurs -1") == "Kurs -1"
 
 
 def test_a_rejected_debit_with_a_formula_description_is_neutralised_in_the_csv(api):
     _company, statement = german_march(api)
     statement.content["entries"].append(dict(statement.content["entries"][-1], note=None, refs=None,
                                              description="=1+1"))
-    assert "'=1+1" in render.render_csv(statement).decode("utf-8-sig")
+    assert "'=1+1" in render_csv(statement).decode("utf-8-sig")
 
 
 @pytest.mark.parametrize("sentence, note, refs, text", [

@@ -5,7 +5,7 @@ import re
 
 import pypdf
 
-from clc_ledger.statements import render
+from clc_ledger.statements.pdf import render_pdf
 from tests.statements.helpers import statements_of
 from tests.statements.test_words import german_march
 
@@ -24,7 +24,7 @@ def test_the_statement_page_shows_the_numbers_of_the_pdf(api, browser):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     text = visible_text(html)
-    pdf = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(render.render_pdf(statement))).pages)
+    pdf = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(render_pdf(statement))).pages)
     pdf_text = " ".join(pdf.split())
     # Every amount of the statement, as the PDF writes it, is on the page too.
     amounts = set(re.findall(r"-?[\d.]+,\d\d CLC", pdf_text))
