@@ -9,7 +9,7 @@ from ..accounts.services import lock_company, visible_to
 from ..db import transactional
 from ..errors import Conflict, Forbidden, N_, NotFound, RuleViolation, Word
 from ..extensions import db
-from ..ledger.debits import settle_returned_credits
+from ..ledger.debits import locked_debit, settle_returned_credits
 from ..ledger.entries import record_entry
 from ..ledger.models import Debit, LedgerEntry
 from ..ledger.sales_orders import company_available
@@ -79,7 +79,9 @@ def resolve_dispute(dispute_id, *, admin_id, outcome, note=None):
     dispute.status, dispute.resolved_by_id, dispute.resolved_at = outcome, admin.id, now
     dispute.note = (note or "").strip() or None
     if outcome == "upheld":
-        for allocation, amount in reversible(dispute.debit):
+        # The SOs as they are under the lock: the dispute and its debit were read before it.
+        debit = locked_debit(company.id, dispute.debit_id)
+        for allocation, amount in reversible(debit):
             if amount <= 0:
                 continue
             record_entry(company, allocation.sales_order, "reversal", amount, actor_id=admin.id,
@@ -88,7 +90,7 @@ def resolve_dispute(dispute_id, *, admin_id, outcome, note=None):
             dispute.reversed_amount += amount
             # R-DSP-2: returned to an expired SO, they are expired at once.
             settle_returned_credits(company, allocation.sales_order, actor_id=admin.id, now=now)
-        debit_reversed.send(dispute.debit, dispute=dispute)
+        debit_reversed.send(debit, dispute=dispute)
     _notify(dispute)
     return dispute
 
