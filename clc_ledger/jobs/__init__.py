@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from ..errors import N_, NotFound
 from .calendar import Daily, Monthly
+from .runs import run_tracked
 
 
 class Job(NamedTuple):
@@ -49,6 +50,4 @@ def job_function(name):
 def run_job(name, now=None, *, trigger="api"):
     """Run a job once under its lease and record the run (jobs/runs.py). Returns its result;
     raises runs.JobBusy (409) if another process is running it right now."""
-    from .runs import run_tracked
-
-    return run_tracked(name, now, trigger=trigger)
+    return run_tracked(name, now, trigger=trigger, jobs=JOBS, job_function=job_function)
