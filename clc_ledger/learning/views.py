@@ -10,6 +10,7 @@ from flask_login import login_required
 
 from .. import clock
 from ..errors import ClcError, NotFound
+from ..web.common import viewer
 from . import claims, clc_link, people
 from .models import LEVELS
 from .overview import company_rows
@@ -32,8 +33,6 @@ pages = Blueprint("learning_web", __name__, template_folder="templates")
 
 
 def _viewer():
-    from ..web.common import viewer
-
     return viewer()
 
 
