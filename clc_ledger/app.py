@@ -20,6 +20,7 @@ from .accounts.api import blp as accounts_api
 from .apikit import clc_error_response, http_error_as_json, http_error_message
 from .clock import test_clock_enabled
 from .clock_api import blp as clock_api
+from .commands import register as register_product_commands
 from .db import configure_engine, end_transaction
 from .disputes.api import blp as disputes_api
 from .errors import ClcError, RuleViolation
@@ -274,6 +275,4 @@ def register_error_handlers(app):
 
 
 def register_commands(app):
-    from .cli import register
-
-    register(app)
+    register_product_commands(app)
