@@ -10,9 +10,11 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from .accounts.services import user_for_token
 from .errors import ClcError, N_, Words
 from .fields import Credits  # noqa: F401  (where the schemas used to find it)
 from .grammar import JsonNumber
+from .idempotency import PARAMETER, idempotent
 
 
 class ExactParser(FlaskParser):
@@ -88,8 +90,6 @@ class Blueprint(SmorestBlueprint):
         decorator = super().response(status_code, *args, **kwargs)
         if int(status_code) != 201 or creates is False:
             return decorator
-        from .idempotency import PARAMETER, idempotent
-
         def decorate(view):
             return self.doc(parameters=[PARAMETER])(idempotent(decorator(view)))
 
@@ -127,8 +127,6 @@ def _view_flag(flag):
 
 def authenticate():
     """Before every API view: who is calling, and may they do anything yet?"""
-    from .accounts.services import user_for_token
-
     g.user = None
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")

@@ -16,16 +16,29 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, Re
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
+from .accounts.api import blp as accounts_api
 from .apikit import clc_error_response, http_error_as_json, http_error_message
+from .clock import test_clock_enabled
+from .clock_api import blp as clock_api
+from .commands import register as register_product_commands
 from .db import configure_engine, end_transaction
+from .disputes.api import blp as disputes_api
 from .errors import ClcError, RuleViolation
 from .grammar import MAX_STORED_ID, text_problem
 from .doctor import ConfigError, redacted
 from .extensions import api, babel, csrf, db, login_manager, migrate
+from .health import blp as health_api
+from .i18n import select_locale, select_timezone
+from .jobs.api import blp as jobs_api
+from .learning.api import blp as learning_api, feeds as learning_feeds
+from .ledger.api import blp as ledger_api
 from .notifications import debit_notices  # noqa: F401  (receives the ledger's debit_notice)
 from .notifications import expiry_notices  # noqa: F401  (receives the ledger's credits_expired)
 from .reissues import services as reissues  # noqa: F401  (receives the ledger's credits_returned)
+from .reissues.api import blp as reissues_api
 from .statements import services as statements  # noqa: F401  (answers the ledger's months_stated)
+from .statements.api import blp as statements_api
+from .web.site import register as register_web
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +117,6 @@ def register_extensions(app):
 
     with app.app_context():
         configure_engine(db.engine)
-    from .i18n import select_locale, select_timezone
-
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=str(Path(__file__).resolve().parent / "translations"),
                    default_domain="messages")
@@ -205,15 +216,6 @@ Errors always have the form `{"code", "status", "message", "errors"?}`."""
 
 
 def register_blueprints(app):
-    from .accounts.api import blp as accounts_api
-    from .clock_api import blp as clock_api
-    from .disputes.api import blp as disputes_api
-    from .health import blp as health_api
-    from .jobs.api import blp as jobs_api
-    from .ledger.api import blp as ledger_api
-    from .reissues.api import blp as reissues_api
-    from .statements.api import blp as statements_api
-
     api.register_blueprint(accounts_api)
     api.register_blueprint(ledger_api)
     api.register_blueprint(jobs_api)
@@ -221,12 +223,8 @@ def register_blueprints(app):
     api.register_blueprint(reissues_api)
     api.register_blueprint(statements_api)
     api.register_blueprint(health_api)
-    from .learning.api import blp as learning_api, feeds as learning_feeds
-
     api.register_blueprint(learning_api)
     app.register_blueprint(learning_feeds)
-    from .clock import test_clock_enabled
-
     if test_clock_enabled(app):
         api.register_blueprint(clock_api)
 
@@ -237,8 +235,6 @@ def register_blueprints(app):
     @app.get("/api/v1/docs-assets/<path:filename>")
     def api_docs_assets(filename):
         return send_from_directory(assets, filename)
-
-    from .web import register as register_web
 
     register_web(app)  # the pages for people, at "/"
 
@@ -280,6 +276,4 @@ def register_error_handlers(app):
 
 
 def register_commands(app):
-    from .cli import register
-
-    register(app)
+    register_product_commands(app)

@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import DEVELOPMENT_SECRET_KEY
+from .notifications.outbox import ServerUnavailable, SmtpTransport
 
 MIN_SECRET_KEY_LENGTH = 32
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
@@ -144,8 +145,6 @@ def _database(app):
 
 
 def _mail(app):
-    from .notifications.outbox import ServerUnavailable, SmtpTransport
-
     url = app.config.get("CLC_MAIL_URL")
     if not url:
         directory = Path(app.config.get("CLC_MAIL_DIR") or Path(app.instance_path) / "mail")

@@ -8,6 +8,8 @@ sends them beside the code, for clients that word it themselves. Rule ids never 
 """
 import datetime
 
+from .money import credits_str, format_clc
+
 
 def N_(text):
     """Mark a message template for extraction (`make catalogs`); it is translated when shown."""
@@ -97,8 +99,6 @@ class RuleViolation(ClcError):
 
 
 def _json_value(value):
-    from .money import credits_str
-
     if isinstance(value, Amount):
         return credits_str(value)
     if isinstance(value, (datetime.date, datetime.datetime)):
@@ -134,8 +134,6 @@ def format_value(value, locale):
     from babel.lists import format_list
     from babel import Locale
 
-    from .money import format_clc
-
     if isinstance(value, Amount):
         return format_clc(value, locale)
     if isinstance(value, datetime.datetime):
@@ -154,12 +152,14 @@ def format_value(value, locale):
     return str(value)
 
 
-def _word_of(code, kind):
-    from .web import labels
+# {kind: {code: its words}} for Word and Words: the pages' labels (web.labels), lent by
+# web/site.py; errors sits below every feature, so it cannot import them. A code of a kind
+# without a table is shown as itself.
+WORD_TABLES = {}
 
-    table = {"category": labels.ALL_CATEGORY_LABELS, "status": labels.STATUS_LABELS,
-             "role": labels.ROLE_LABELS}.get(kind, {})
-    return str(table.get(str(code), code))
+
+def _word_of(code, kind):
+    return str(WORD_TABLES.get(kind, {}).get(str(code), code))
 
 
 def _word_all(errors, values):

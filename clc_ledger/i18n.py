@@ -11,6 +11,9 @@ from contextvars import ContextVar
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import Domain, force_locale
 
+from .accounts.models import Company
+from .extensions import db
+
 mail_domain = Domain(domain="mail")
 # The mail catalog of the locale `in_locale` forces: flask-babel looks the locale and its
 # catalog up again on every call (~7 us), and a statement asks for some fifty texts.
@@ -72,8 +75,6 @@ def _user_language():
     company_id = getattr(user, "company_id", None)
     if company_id is None:
         return None
-    from .accounts.models import Company
-    from .extensions import db
 
     company = db.session.get(Company, company_id)
     return language_of(company.locale) if company else None

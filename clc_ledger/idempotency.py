@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from . import clock
-from .db import RetryTransaction, transactional
+from .db import RetryTransaction, UTCDateTime, transactional
 from .errors import N_, RuleViolation
 from .extensions import db
 
@@ -30,6 +30,22 @@ PARAMETER = {
                    "with the same request, the first response is returned (header `Idempotent-Replayed: "
                    "true`) and nothing new is created; with a different request, 422.",
 }
+
+
+class IdempotencyKey(db.Model):
+    """The first response to a request carrying an Idempotency-Key, replayed on repeats (R-DEB-5).
+    Here, beside its one user, not among the ledger's models: every creating endpoint has it."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (db.UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    key = db.Column(db.String(200), nullable=False)
+    fingerprint = db.Column(db.String(64), nullable=False)
+    status_code = db.Column(db.Integer, nullable=False)
+    response = db.Column(db.JSON, nullable=False)
+    created_at = db.Column(UTCDateTime(), nullable=False)
 
 
 def fingerprint():
@@ -73,8 +89,6 @@ def idempotent(view):
 
 @transactional
 def _create_once(user_id, key, request_fingerprint, view, args, kwargs):
-    from .ledger.models import IdempotencyKey
-
     stored = db.session.scalar(select(IdempotencyKey).where(IdempotencyKey.user_id == user_id,
                                                             IdempotencyKey.key == key))
     if stored is not None:

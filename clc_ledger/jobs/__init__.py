@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from ..errors import N_, NotFound
 from ..learning.i18n import domain as learning_domain
 from .calendar import Daily, Monthly
+from .runs import run_tracked
 
 _learning = learning_domain.lazy_gettext  # learning's jobs are worded in its own catalog
 
@@ -66,6 +67,4 @@ def job_function(name):
 def run_job(name, now=None, *, trigger="api"):
     """Run a job once under its lease and record the run (jobs/runs.py). Returns its result;
     raises runs.JobBusy (409) if another process is running it right now."""
-    from .runs import run_tracked
-
-    return run_tracked(name, now, trigger=trigger)
+    return run_tracked(name, now, trigger=trigger, jobs=JOBS, job_function=job_function)

@@ -1,11 +1,11 @@
 """Running a job under a lease and writing down each run (job_runs).
 
-Every run, from the scheduler or the API, goes through `run_tracked`: it takes the job's
-lease with a compare-and-set (so two scheduler processes never run the same job at the same
-time: the second one is refused with JobBusy), keeps the lease renewed while the job runs,
-records a `running` row, calls the job as of the clock's "now", and records `ok` with the
-job's result, `partial` when the result names what failed (R-JOB-2), or `error` with the
-traceback.
+Every run, from the scheduler, the pages or the API, goes through `run_tracked` (by
+jobs.run_job): it takes the job's lease with a compare-and-set (so two scheduler processes
+never run the same job at the same time: the second one is refused with JobBusy), keeps the
+lease renewed while the job runs, records a `running` row, calls the job as of the clock's
+"now", and records `ok` with the job's result, `partial` when the result names what failed
+(R-JOB-2), or `error` with the traceback.
 
 Leases are short (CLC_JOB_LEASE_SECONDS, default 60) and renewed every third of their
 length by a thread of the running process, so they die with it (R-JOB-1): a scheduler
@@ -123,15 +123,17 @@ class LeaseKeeper:
                     db.session.remove()
 
 
-def run_tracked(name, now=None, *, trigger="api"):
+def run_tracked(name, now=None, *, trigger="api", jobs, job_function):
     """Run job `name` once under its lease, recording the run. Returns the job's result.
+
+    The job table is the jobs package's, which uses this module: jobs.run_job passes its
+    names (`jobs`) and `job_function`, which looks the job up inside the recorded run (a
+    job that cannot even be imported is recorded as an error).
 
     Raises NotFound for an unknown name, JobBusy when another process holds the lease, and
     re-raises whatever the job raised (after recording the run as `error`)."""
-    from . import JOBS, job_function
-
-    if name not in JOBS:
-        raise NotFound("job_not_found", N_("No job named %(name)s. Jobs: %(jobs)s."), name=name, jobs=", ".join(JOBS))
+    if name not in jobs:
+        raise NotFound("job_not_found", N_("No job named %(name)s. Jobs: %(jobs)s."), name=name, jobs=", ".join(jobs))
     holder = new_holder()
     if not acquire_lease(name, holder):
         held = lease_holder(name)
@@ -203,14 +205,12 @@ def _jsonable(result):
     return json.loads(json.dumps(result, default=str))
 
 
-def last_runs():
-    """{job name: its most recent JobRun} for every registered job that has run."""
-    from . import JOBS
-
+def last_runs(names):
+    """{job name: its most recent JobRun} for each of `names` (the job table's) that has run."""
     latest = select(func.max(JobRun.id)).group_by(JobRun.name)
     runs = db.session.scalars(select(JobRun).where(JobRun.id.in_(latest))).all()
     by_name = {run.name: run for run in runs}
-    return {name: by_name[name] for name in JOBS if name in by_name}
+    return {name: by_name[name] for name in names if name in by_name}
 
 
 def recent_runs(name=None, limit=50):

@@ -35,10 +35,10 @@ from flask.cli import with_appcontext
 from .. import clock
 from ..db import transactional, utcnow_real
 from ..extensions import db
-from . import TABLE
+from . import TABLE, run_job
 from .calendar import due_date
 from .models import JobSchedule
-from .runs import JobBusy, run_status, run_tracked
+from .runs import JobBusy, run_status
 
 log = logging.getLogger("clc_ledger.scheduler")
 
@@ -53,7 +53,7 @@ def run_scheduled(app, name):
     Returns the run's status ("ok", "partial", "error") or "skipped"."""
     with app.app_context():
         try:
-            result = run_tracked(name, trigger="scheduler")
+            result = run_job(name, trigger="scheduler")
         except JobBusy as busy:
             log.info("job %s: skipped, %s", name, busy.message)
             return "skipped"

@@ -19,7 +19,7 @@ from ..db import transactional
 from ..errors import NotFound
 from ..extensions import db
 from ..ledger.models import SalesOrder
-from .models import CalendarToken, Certification, Person, Voucher
+from .models import CalendarToken, Certification, Person, Specialization, Voucher
 from .people import get_person, require_manager
 
 ALARM_DAYS = (90, 60, 30, 7)
@@ -106,7 +106,6 @@ def feed(token):
             calendar.add_component(_event(f"sales-order-{order.id}", order.expires_on,
                                           f"Learning Credits on {order.so_number} expire",
                                           "They expire at 12:01 a.m. on this day."))
-        from .models import Specialization
 
         for specialization in db.session.scalars(select(Specialization).where(
                 Specialization.company_id == found.company_id).order_by(Specialization.renewal_due_on,

@@ -16,8 +16,8 @@ from ..extensions import db
 from ..ledger.models import ELIGIBLE_CATEGORIES
 from . import rules
 from . import specializations as specialization_rules
-from .models import DELIVERIES, EXAM_KINDS, CeItem, Certification, Claim, ClaimEvidence, Exam, Voucher
-from .people import get_person, may_act_for, require_manager
+from .models import DELIVERIES, EXAM_KINDS, CeItem, Certification, Claim, ClaimEvidence, Exam, Person, Voucher
+from .people import can_see, get_person, may_act_for, require_manager
 from .progress import recertify
 
 MAX_FILES = 5
@@ -129,9 +129,6 @@ def get_claim(claim_id, *, viewer):
 
 
 def list_claims(*, viewer, person_id=None, status=None, debit_id=None, company_id=None):
-    from .models import Person
-    from .people import can_see
-
     query = select(Claim).order_by(Claim.id)
     if not viewer.is_admin:
         query = query.where(Claim.company_id == viewer.company_id)

@@ -16,6 +16,7 @@ from ..accounts.models import Company, User
 from ..db import transactional
 from ..errors import NotFound, RuleViolation
 from ..extensions import db
+from ..ledger.debits import get_debit
 from ..ledger.models import Debit
 from ..ledger.signals import debit_posted, debit_requested, debit_reversed
 from ..notifications import outbox
@@ -91,8 +92,6 @@ def training_of(debit_id):
 
 def prefill(debit_id, *, viewer):
     """What a claim form shows for a CE-bearing debit: its item, expected day, attendees."""
-    from ..ledger.debits import get_debit
-
     debit = get_debit(debit_id, viewer=viewer)
     training = training_of(debit.id)
     if training is None or training.ce_item_id is None:

@@ -9,7 +9,7 @@ from .. import clock
 from ..accounts.models import User
 from ..extensions import db
 from ..ledger import debits
-from . import claims, people
+from . import claims, people, specializations
 from .models import Person
 
 ITEMS = [  # code, title, credits, delivery, CLC category
@@ -78,8 +78,6 @@ SPECIALIZATIONS = [("Enterprise Networks", "architecture", 300), ("Collaboration
 
 def load_partner_demo(alice, roster):
     """Acme as a Cisco partner: specializations, knowledge sessions and points earned (R-PTS-*)."""
-    from . import specializations
-
     today = clock.today()
     sessions = {code: claims.create_item(code=code, title=title, credits=1, delivery="knowledge_session",
                                          points=points, specializations=names)

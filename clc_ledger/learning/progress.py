@@ -12,7 +12,7 @@ from .. import clock
 from ..extensions import db
 from . import rules
 from .models import LEVEL_RANK, Certification, Claim, Exam
-from .people import start_cycle
+from .people import certifications_of, start_cycle
 
 _COUNTED = ("planned", "pending", "earned")
 
@@ -71,8 +71,6 @@ def view(certification, pool, today=None, options=None):
 
 
 def views_of_person(person_id, today=None):
-    from .people import certifications_of
-
     pool = pools([person_id])[person_id]
     return [view(certification, pool, today) for certification in certifications_of(person_id)]
 

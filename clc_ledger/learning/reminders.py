@@ -24,7 +24,7 @@ from ..ledger.sales_orders import company_sales_orders
 from ..notifications import outbox
 from . import rules, specializations
 from .clc_link import captain_emails
-from .models import Certification, Specialization, Voucher
+from .models import Certification, Person, Specialization, Voucher
 from .progress import pools, view
 
 
@@ -114,7 +114,6 @@ def _remind_voucher(voucher_id, today):
     threshold = threshold_for(days_left, rules.VOUCHER_REMINDER_DAYS)
     if threshold is None or voucher.used_on is not None:
         return 0
-    from .models import Person
 
     person = db.session.get(Person, voucher.person_id)
     company = db.session.get(Company, voucher.company_id)

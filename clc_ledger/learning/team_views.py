@@ -10,6 +10,8 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from .. import clock
 from ..accounts.services import get_company
 from ..errors import ClcError, NotFound
+from ..web.charts import SCRIPT, STYLE
+from ..web.common import month
 from . import exports, specializations, team
 from .models import SPECIALIZATION_TYPES
 from .overview import company_rows
@@ -108,9 +110,6 @@ def team_export(kind):
 @pages.get("/learning/charts/<any(certifications, credits):kind>.svg")
 def forecast_chart(kind):
     """Certifications (or CE credits) expiring per month, the next 12 months."""
-    from ..web.charts import SCRIPT, STYLE
-    from ..web.common import month
-
     user = _viewer()
     company = _company(user)
     months = _forecast_by_month(user, company.id, clock.today())

@@ -9,6 +9,7 @@ from flask_login import login_required
 
 from .. import clock
 from ..errors import ClcError, NotFound
+from ..web.common import viewer
 from . import claims, clc_link, people
 from .i18n import domain
 from .models import LEVELS
@@ -22,8 +23,6 @@ pages = Blueprint("learning_web", __name__, template_folder="templates")
 
 
 def _viewer():
-    from ..web.common import viewer
-
     return viewer()
 
 

@@ -253,19 +253,4 @@ class DebitAllocation(db.Model):
     sales_order = db.relationship(SalesOrder, lazy="joined")
 
 
-class IdempotencyKey(db.Model):
-    """The first response to a request carrying an Idempotency-Key, replayed on repeats (R-DEB-5)."""
-
-    __tablename__ = "idempotency_keys"
-    __table_args__ = (db.UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),)
-
-    id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
-    key = db.Column(db.String(200), nullable=False)
-    fingerprint = db.Column(db.String(64), nullable=False)
-    status_code = db.Column(db.Integer, nullable=False)
-    response = db.Column(db.JSON, nullable=False)
-    created_at = db.Column(UTCDateTime(), nullable=False)
-
-
 from .anchors import LedgerAnchor  # noqa: E402,F401  (its table is part of the schema)

@@ -22,6 +22,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateNotFound
 
 from .. import clock
 from ..i18n import _m, _mn, in_locale
+from ..ledger.notes import category_word
 from ..money import format_clc, format_usd
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -58,7 +59,6 @@ def mail_environment():
             keep_trailing_newline=True,
         )
         environment.globals.update(_m=_m, _mn=_mn)
-        from ..ledger.notes import category_word
 
         environment.filters.update(clc=_clc, usd=_usd, date=_date, datetime=_datetime, category=category_word)
         current_app.extensions[_ENVIRONMENT_KEY] = environment

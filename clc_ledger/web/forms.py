@@ -9,6 +9,7 @@ from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, R
 from .. import grammar
 from ..accounts.models import ROLES
 from ..accounts.password_policy import MAX_LENGTH as PASSWORD_MAX, MIN_LENGTH as PASSWORD_MIN
+from .labels import CATEGORY_LABELS
 from .validators import Day, PlainText
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
@@ -101,8 +102,6 @@ class InvoiceForm(FlaskForm):
 
 
 def _category_choices():
-    from .labels import CATEGORY_LABELS
-
     return choices(CATEGORY_LABELS.items())
 
 

@@ -18,7 +18,7 @@ def admin_jobs():
     name = request.args.get("job")
     if name not in JOBS:
         name = None
-    return render_template("web/admin/jobs.html", jobs=list(JOBS), last=job_runs.last_runs(),
+    return render_template("web/admin/jobs.html", jobs=list(JOBS), last=job_runs.last_runs(JOBS),
                            recent=job_runs.recent_runs(name=name, limit=RECENT), selected=name,
                            action_form=ActionForm(formdata=None))
 

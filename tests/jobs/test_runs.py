@@ -34,7 +34,7 @@ def test_a_run_through_the_api_is_recorded_and_last_runs_gives_the_newest(api):
     assert second.result == response.get_json()["result"]
     assert second.started_at <= second.finished_at
     assert abs(second.started_at - utcnow_real()) < timedelta(minutes=5)  # real time, not the test clock
-    latest = last_runs()
+    latest = last_runs(JOBS)
     assert list(latest) == ["expiry-reminders"]
     assert latest["expiry-reminders"].id == second.id
 
