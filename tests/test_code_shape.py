@@ -29,21 +29,6 @@ def test_no_function_is_over_60_lines():
     assert long == {}
 
 
-# Modules that may still import a project module inside a function, each with its reason:
-# "path" (from clc_ledger/) or "folder/" for all its modules. A reason is never a cycle: a
-# cycle is broken by moving code to where it belongs, passing a dependency in, or a signal.
-HIDDEN_IMPORTS_ALLOWED = {
-    "statements/": "being split in branch render",
-    "learning/exports.py": "being changed in another branch (its font from statements.render, which branch "
-                           "render splits); not to be touched here",
-}
-
-
-def _allowed(relative):
-    return next((key for key in HIDDEN_IMPORTS_ALLOWED
-                 if relative == key or (key.endswith("/") and relative.startswith(key))), None)
-
-
 def _project_imports_inside_functions(path):
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -66,13 +51,6 @@ def test_no_module_imports_a_project_module_inside_a_function():
     (ledger/signals.py); errors gets the pages' words lent to it (web/site.py); jobs.run_job
     hands runs.py the table. Third-party imports kept lazy (gunicorn for `serve` only, an
     optional extra) are not project modules and are not counted."""
-    hidden, used = [], set()
-    for path in _modules():
-        relative = path.relative_to(PACKAGE).as_posix()
-        lines = _project_imports_inside_functions(path)
-        if lines and (allowed := _allowed(relative)):
-            used.add(allowed)
-        elif lines:
-            hidden += [f"{relative}:{line}" for line in lines]
+    hidden = [f"{path.relative_to(PACKAGE).as_posix()}:{line}"
+              for path in _modules() for line in _project_imports_inside_functions(path)]
     assert hidden == []
-    assert set(HIDDEN_IMPORTS_ALLOWED) - used == set(), "allowed but no longer needed: remove from the list"
