@@ -4,8 +4,8 @@ Every writer runs as one transaction (`@transactional`) and holds the company lo
 (`lock_company`) before it reads the SO it is about to check, so two requests, or a request
 and a debit, can never interleave between the check and the write.
 
-How the credits move (every change through `ledger.entries.record_entry`, so each SO's
-stored balance stays equal to the sum of its balance-kind entries):
+How the credits move (every change through `ledger.entries.record_entries`, one append per
+decision, so each SO's stored balance stays equal to the sum of its balance-kind entries):
 
 * Approval before the original's expiry instant: the original's *available* balance moves.
   A `reissue_out` of −X on the original (which becomes `closed`) and a `reissue_in` of +X
@@ -40,7 +40,7 @@ from ..errors import Amount, Conflict, N_, NotFound, RuleViolation, Word, Words
 from ..extensions import db
 from ..ledger import store
 from ..ledger.signals import credits_returned
-from ..ledger.entries import record_entry
+from ..ledger.entries import record_entries
 from ..ledger.expiry import expire_if_due
 from ..ledger.models import ELIGIBLE_CATEGORIES, REFUSED_CATEGORIES, LedgerEntry, SalesOrder
 from ..ledger.sales_orders import is_past_expiry
@@ -271,13 +271,14 @@ def approve_reissue(request_id, *, admin_id):
     db.session.add(new_so)
     db.session.flush()
 
-    if after_expiry:
-        record_entry(company, original, "expiry", amount, actor_id=admin_id, at=now, note="expiry_undone",
-                     refs={"amount": amount, "to_so": new_so.so_number, "request": request.id})
-    record_entry(company, original, "reissue_out", -amount, actor_id=admin_id, at=now, note="reissued_to",
-                 refs={"to_so": new_so.so_number, "request": request.id})
-    record_entry(company, new_so, "reissue_in", amount, actor_id=admin_id, at=now, note="reissued_from",
-                 refs={"from_so": original.so_number, "request": request.id})
+    lines = [(original, "expiry", amount, {"note": "expiry_undone",
+                                          "refs": {"amount": amount, "to_so": new_so.so_number, "request": request.id}})
+             ] if after_expiry else []
+    lines += [(original, "reissue_out", -amount, {"note": "reissued_to",
+                                                  "refs": {"to_so": new_so.so_number, "request": request.id}}),
+              (new_so, "reissue_in", amount, {"note": "reissued_from",
+                                              "refs": {"from_so": original.so_number, "request": request.id}})]
+    record_entries(company, lines, actor_id=admin_id, at=now)
     store.set_sales_order_status(original, "closed")
 
     request.status = "approved"
@@ -328,9 +329,9 @@ def forward_released_credits(company, sales_order, *, actor_id=None, now=None):
         return 0
     now = now or clock.now()
     amount = sales_order.available
-    record_entry(company, sales_order, "reissue_out", -amount, actor_id=actor_id, at=now,
-                 note="released_forwarded_to", refs={"to_so": target.so_number})
-    record_entry(company, target, "reissue_in", amount, actor_id=actor_id, at=now,
-                 note="released_forwarded_from", refs={"from_so": sales_order.so_number})
+    record_entries(company, [
+        (sales_order, "reissue_out", -amount, {"note": "released_forwarded_to", "refs": {"to_so": target.so_number}}),
+        (target, "reissue_in", amount, {"note": "released_forwarded_from", "refs": {"from_so": sales_order.so_number}}),
+    ], actor_id=actor_id, at=now)
     expire_if_due(company, target, now, actor_id=actor_id)
     return amount
