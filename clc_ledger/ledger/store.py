@@ -24,17 +24,17 @@ from .models import Debit, DebitAllocation, LedgerEntry, SalesOrder
 _entries = LedgerEntry.__table__
 _orders = SalesOrder.__table__
 _companies = Company.__table__
+_debits = Debit.__table__
+_allocations = DebitAllocation.__table__
 
 _INSERT_ENTRIES = insert(_entries)
 _UPDATE_BALANCES = (update(_orders).where(_orders.c.id == bindparam("so_id"))
                     .values(balance=bindparam("new_balance"), held=bindparam("new_held")))
 _UPDATE_STATUS = update(_orders).where(_orders.c.id == bindparam("so_id")).values(status=bindparam("new_status"))
 _UPDATE_HEAD = update(_companies).where(_companies.c.id == bindparam("company_id_")).values(ledger_head=bindparam("head"))
-_debits = Debit.__table__
 _MARK_REMINDED = update(_debits).where(_debits.c.id == bindparam("debit_id")).values(reminded_at=bindparam("now"))
 _INSERT_DEBIT = insert(_debits).returning(_debits.c.id)
-_INSERT_ALLOCATIONS = insert(DebitAllocation.__table__).returning(DebitAllocation.__table__.c.id,
-                                                                  sort_by_parameter_order=True)
+_INSERT_ALLOCATIONS = insert(_allocations).returning(_allocations.c.id, sort_by_parameter_order=True)
 
 
 def _connection():
