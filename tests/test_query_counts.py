@@ -18,7 +18,7 @@ from clc_ledger.statements.services import run_monthly_statements
 
 PINS = {  # path: {dialect: statements}
     # A decision's entries are one append (ledger.store.append_entries), however many lines.
-    "debit request": {"sqlite": 19, "postgresql": 17},
+    "debit request": {"sqlite": 18, "postgresql": 16},
     "approval": {"sqlite": 17, "postgresql": 16},
     # One more SO of a company due the same day costs its latest entry's time and a read of
     # the test clock, nothing else: its entry, balance and notice join the company's.

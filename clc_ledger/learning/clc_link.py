@@ -56,9 +56,11 @@ def _on_debit_requested(debit, *, ce_item_id, seats, attendees, **_):
 
 
 @debit_posted.connect
-def _on_debit_posted(debit, *, now, **_):
+def _on_debit_posted(debit, *, now, names_training=None, **_):
     """R-CEL-2, R-CEL-4: one planned claim per attendee, and a voucher per attendee of an exam
     voucher debit, in the posting transaction."""
+    if names_training is False:  # posted as requested, naming no training: nothing to look up
+        return
     training = db.session.get(DebitTraining, debit.id)
     if training is None or not training.attendees:
         return

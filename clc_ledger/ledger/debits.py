@@ -132,10 +132,11 @@ def request_debit(*, requester_id, amount, category, description, event_date=Non
     record_entries(company, [(sales_order, kind, -part) for sales_order, part in plan], actor_id=requester.id,
                    debit_id=debit.id, at=now, description=debit.description, note="debit_requested",
                    refs={"debit": debit.id})
-    if ce_item_id is not None or seats is not None or attendees:
+    names_training = ce_item_id is not None or seats is not None or bool(attendees)
+    if names_training:
         debit_requested.send(debit, ce_item_id=ce_item_id, seats=seats, attendees=attendees or [])
     if not pending:
-        debit_posted.send(debit, now=now)
+        debit_posted.send(debit, now=now, names_training=names_training)
     _notify("debit_requested", debit)
     return debit
 

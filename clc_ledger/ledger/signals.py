@@ -4,8 +4,10 @@ them. A receiver that raises rolls the whole operation back.
 
 - `debit_requested(debit, ce_item_id=, seats=, attendees=)`: a debit naming training
   (R-CEL-1) was just written; sent only when one of the three is given.
-- `debit_posted(debit, now=)`: a debit posted, at once or on approval (sent exactly once per
-  debit: posting is a compare-and-set on its status).
+- `debit_posted(debit, now=, names_training=)`: a debit posted, at once or on approval
+  (sent exactly once per debit: posting is a compare-and-set on its status).
+  `names_training` is True or False when it posts as it is requested (whether
+  `debit_requested` was just sent), None on approval (the ledger does not keep it).
 - `debit_reversed(debit, dispute=)`: an upheld dispute reversed the debit (R-DSP-1).
 - `debit_notice(debit, event=)`: something happened to a debit that people may have to
   hear of (R-NOT-1): debit_requested, debit_posted, debit_pending_reminder
