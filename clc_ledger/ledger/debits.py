@@ -44,10 +44,12 @@ def _spendable(sales_order, now):
     return sales_order.status == "active" and not is_past_expiry(sales_order, now)
 
 
-# Soonest-expiring first; the SO number breaks ties (R-DEB-1).
+# Soonest-expiring first; the SO number breaks ties (R-DEB-1). Read under the company lock
+# with populate_existing: SOs the session loaded before (a page's reads) are read anew.
 _ACTIVE_SALES_ORDERS = (select(SalesOrder).where(SalesOrder.company_id == bindparam("company_id"),
                                                  SalesOrder.status == "active")
-                        .order_by(SalesOrder.expires_on, SalesOrder.so_number))
+                        .order_by(SalesOrder.expires_on, SalesOrder.so_number)
+                        .execution_options(populate_existing=True))
 
 
 def _allocate(company, amount, requested, now):
@@ -84,7 +86,8 @@ def _explicit_split(company, amount, requested, now):
             "split_mismatch", N_("The split adds up to %(total)s but the debit is %(amount)s."),
             {"allocations": [N_("Must add up to the amount.")]}, total=Amount(total), amount=Amount(amount))
     found = {so.so_number: so for so in db.session.scalars(
-        select(SalesOrder).where(SalesOrder.company_id == company.id, SalesOrder.so_number.in_(numbers)))}
+        select(SalesOrder).where(SalesOrder.company_id == company.id, SalesOrder.so_number.in_(numbers))
+        .execution_options(populate_existing=True))}
     plan = []
     for line in sorted(requested, key=lambda line: line["so_number"]):
         sales_order = found.get(line["so_number"])

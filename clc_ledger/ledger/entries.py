@@ -52,12 +52,13 @@ def record_entries(company, lines, *, actor_id=None, debit_id=None, description=
     (open_effective_time). `note` (one of ledger.notes.NOTES) and `refs` (plain JSON values
     it names) say what happened, worded when shown; `description` is only what a person
     wrote, if anything. Each entry is chained to the one before it (R-LED-2), and every
-    running balance is checked before anything is written (R-SO-4)."""
+    running balance is checked before anything is written (R-SO-4). Returns the rows
+    written, in order (their effective times as open_effective_time made them); [] if none."""
     shared = {"at": at, "note": note, "refs": refs, "description": description}
     lines = [(line[0], line[1], int(line[2]), {**shared, **(line[3] if len(line) > 3 else {})})
              for line in lines if int(line[2]) != 0]
     if not lines:
-        return
+        return []
     if company.id is None or any(sales_order.id is None for sales_order, *_rest in lines):
         db.session.flush()  # a sales order created in this transaction needs its id
     balances = {}
@@ -76,6 +77,7 @@ def record_entries(company, lines, *, actor_id=None, debit_id=None, description=
                      "prev_hash": head, "hash": digest})
         head = digest
     store.append_entries(company, rows, balances)
+    return rows
 
 
 def _moved(sales_order, kind, amount, balance, held):

@@ -38,8 +38,9 @@ def expire_due(company, sales_orders, now, *, actor_id=None):
                "refs": {"so": sales_order.so_number, "on": sales_order.expires_on.isoformat()}})
              for sales_order in due if sales_order.available > 0]
     store.set_sales_order_statuses([sales_order for sales_order in due if sales_order.status != "expired"], "expired")
-    record_entries(company, lines, actor_id=actor_id, note="expired")
-    expired = [(sales_order, -amount, said["at"]) for sales_order, _kind, amount, said in lines]
+    rows = record_entries(company, lines, actor_id=actor_id, note="expired")
+    expired = [(sales_order, -amount, row["effective_at"])  # as written: R-LED-3 may have moved it
+               for (sales_order, _kind, amount, _said), row in zip(lines, rows, strict=True)]
     if expired:
         credits_expired.send(company, expired=expired)
     return sum(amount for _sales_order, amount, _at in expired)

@@ -10,6 +10,7 @@ from ..accounts.services import lock_company, require_cleared_country, visible_t
 from ..db import transactional
 from ..errors import Conflict, N_, NotFound, RuleViolation, Word
 from ..extensions import db
+from . import store
 from .entries import record_entry
 from .models import LedgerEntry, SalesOrder
 
@@ -27,11 +28,8 @@ def book_sales_order(*, so_number, company_id, credits, booked_on, actor_id=None
     so_number = so_number.strip()
     if db.session.scalar(select(SalesOrder.id).where(SalesOrder.so_number == so_number)):
         raise Conflict("sales_order_exists", N_("Sales order %(so_number)s already exists."), so_number=so_number)
-    sales_order = SalesOrder(so_number=so_number, company_id=company.id, credits=credits, booked_on=booked_on,
-                             status="booked", balance=0, held=0)
-    db.session.add(sales_order)
-    db.session.flush()
-    return sales_order
+    return store.insert_sales_order({"so_number": so_number, "company_id": company.id, "credits": credits,
+                                     "booked_on": booked_on, "status": "booked"})
 
 
 def _locked_sales_order(so_number):
@@ -53,9 +51,8 @@ def invoice_sales_order(so_number, *, invoice_date: date):
     if invoice_date < sales_order.booked_on:
         raise RuleViolation("invoice_before_booking", N_("The invoice date cannot be before the booking date."),
                             {"invoice_date": [N_("On or after %(booked_on)s.")]}, booked_on=sales_order.booked_on)
-    sales_order.invoice_date = invoice_date
-    sales_order.expires_on = invoice_date + timedelta(days=EXPIRY_DAYS)
-    sales_order.status = "invoiced"
+    store.update_sales_order(sales_order, invoice_date=invoice_date,
+                             expires_on=invoice_date + timedelta(days=EXPIRY_DAYS), status="invoiced")
     return sales_order
 
 
@@ -70,8 +67,7 @@ def activate_sales_order(so_number, *, actor_id=None):
     if clock.now() >= clock.expiry_instant(sales_order.expires_on):
         raise RuleViolation("sales_order_expired", N_("%(so_number)s expired on %(expires_on)s; it cannot be activated."),
                             so_number=so_number, expires_on=sales_order.expires_on)
-    sales_order.status = "active"
-    sales_order.activated_at = clock.now()
+    store.update_sales_order(sales_order, status="active", activated_at=clock.now())
     record_entry(company, sales_order, "activation", sales_order.credits, actor_id=actor_id,
                  note="activated", refs={"so": so_number})
     return sales_order

@@ -28,6 +28,7 @@ _debits = Debit.__table__
 _allocations = DebitAllocation.__table__
 
 _INSERT_ENTRIES = insert(_entries)
+_INSERT_SALES_ORDER = insert(_orders).returning(_orders.c.id)
 _UPDATE_BALANCES = (update(_orders).where(_orders.c.id == bindparam("so_id"))
                     .values(balance=bindparam("new_balance"), held=bindparam("new_held")))
 _UPDATE_STATUS = update(_orders).where(_orders.c.id == bindparam("so_id")).values(status=bindparam("new_status"))
@@ -56,6 +57,19 @@ def append_entries(company, rows, balances):
     for sales_order in balances:
         db.session.expire(sales_order, ["balance", "held"])
     db.session.expire(company, ["ledger_head"])
+
+
+def insert_sales_order(values):
+    """A new SO (`values`: its columns but id; it starts with no balance and nothing held:
+    credits arrive by entries). Returns it as the session's SalesOrder."""
+    sales_order_id = _connection().execute(_INSERT_SALES_ORDER, {**values, "balance": 0, "held": 0}).scalar_one()
+    return db.session.get(SalesOrder, sales_order_id)
+
+
+def update_sales_order(sales_order, **values):
+    """An SO's own columns as the rules moved them (its dates, status, activation)."""
+    _connection().execute(update(_orders).where(_orders.c.id == sales_order.id).values(**values))
+    db.session.expire(sales_order, list(values))
 
 
 def set_sales_order_status(sales_order, status):

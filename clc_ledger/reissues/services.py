@@ -264,12 +264,10 @@ def approve_reissue(request_id, *, admin_id):
                             N_("%(so_number)s has no credits left to reissue; reject the request instead."),
                             {"amount": [N_("Nothing to reissue.")]}, so_number=original.so_number)
 
-    new_so = SalesOrder(so_number=_reissue_so_number(original), company_id=company.id, credits=amount,
-                        status="active", booked_on=today, invoice_date=today,
-                        expires_on=add_months(today, VALIDITY_MONTHS), activated_at=now,
-                        reissue_of_id=original.id, balance=0, held=0, created_at=now)
-    db.session.add(new_so)
-    db.session.flush()
+    new_so = store.insert_sales_order({
+        "so_number": _reissue_so_number(original), "company_id": company.id, "credits": amount, "status": "active",
+        "booked_on": today, "invoice_date": today, "expires_on": add_months(today, VALIDITY_MONTHS),
+        "activated_at": now, "reissue_of_id": original.id, "created_at": now})
 
     lines = [(original, "expiry", amount, {"note": "expiry_undone",
                                           "refs": {"amount": amount, "to_so": new_so.so_number, "request": request.id}})
@@ -324,7 +322,8 @@ def forward_released_credits(company, sales_order, *, actor_id=None, now=None):
     """
     if sales_order.status != "closed" or sales_order.available <= 0:
         return 0
-    target = db.session.scalar(select(SalesOrder).where(SalesOrder.reissue_of_id == sales_order.id))
+    target = db.session.scalar(select(SalesOrder).where(SalesOrder.reissue_of_id == sales_order.id)
+                               .execution_options(populate_existing=True))
     if target is None:
         return 0
     now = now or clock.now()
