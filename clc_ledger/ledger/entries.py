@@ -55,8 +55,8 @@ def record_entries(company, lines, *, actor_id=None, debit_id=None, description=
     running balance is checked before anything is written (R-SO-4). Returns the rows
     written, in order (their effective times as open_effective_time made them); [] if none."""
     shared = {"at": at, "note": note, "refs": refs, "description": description}
-    lines = [(line[0], line[1], int(line[2]), {**shared, **(line[3] if len(line) > 3 else {})})
-             for line in lines if int(line[2]) != 0]
+    lines = [(sales_order, kind, int(amount), {**shared, **(own[0] if own else {})})
+             for sales_order, kind, amount, *own in lines if int(amount) != 0]
     if not lines:
         return []
     if company.id is None or any(sales_order.id is None for sales_order, *_rest in lines):

@@ -42,7 +42,7 @@ def expire_due(company, sales_orders, now, *, actor_id=None):
     expired = [(sales_order, -amount, row["effective_at"])  # as written: R-LED-3 may have moved it
                for (sales_order, _kind, amount, _said), row in zip(lines, rows, strict=True)]
     if expired:
-        credits_expired.send(company, expired=expired)
+        credits_expired.send(company, expired=expired, now=now)
     return sum(amount for _sales_order, amount, _at in expired)
 
 

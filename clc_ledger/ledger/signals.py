@@ -16,9 +16,9 @@ them. A receiver that raises rolls the whole operation back.
   without posting and its hold released (R-DEB-3, R-DEB-7); `note` says how:
   debit_rejected, debit_cancelled or debit_auto_cancelled (notifications.debit_notices
   tells whom it concerns).
-- `credits_expired(company, expired=[(sales_order, hundredths, effective_at)])`: SOs'
+- `credits_expired(company, expired=[(sales_order, hundredths, effective_at)], now=)`: SOs'
   available credits were written down as expired, each effective at its instant (R-EXP-1,
-  R-EXP-3); sent once per decision that expired any (notifications.expiry_notices tells the
+  R-EXP-3), by a decision taken as of `now`; sent once per decision that expired any (notifications.expiry_notices tells the
   captains, with the reissue window if one is open).
 - `credits_returned(sales_order, company=, actor_id=, now=)`: credits came back to an SO
   (a hold released, a debit reversed), under the company lock; before they expire there

@@ -11,13 +11,15 @@ from .case_notices import captains
 
 
 @credits_expired.connect
-def _on_credits_expired(company, *, expired, **_):
+def _on_credits_expired(company, *, expired, now, **_):
     """One notice per expired SO; the captains and the reissue requests read once."""
     to = captains(company.id)
     blocked = blocked_sales_orders([sales_order.id for sales_order, _amount, _at in expired])
-    today = clock.local_day(clock.now())
+    today = clock.local_day(now)
     notices = []
     for sales_order, amount, effective_at in expired:
+        # Its status is `expired`, just written: only the window decides (not
+        # reissues.rules.can_request_reissue, whose status check would read the row again).
         window = reissue_window(sales_order, blocked)
         open_now = window is not None and window[0] <= today <= window[1]
         notices.append(outbox.Notice(
