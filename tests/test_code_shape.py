@@ -54,3 +54,26 @@ def test_no_module_imports_a_project_module_inside_a_function():
     hidden = [f"{path.relative_to(PACKAGE).as_posix()}:{line}"
               for path in _modules() for line in _project_imports_inside_functions(path)]
     assert hidden == []
+
+
+FEATURES_ABOVE_THE_LEDGER = ("notifications", "reissues", "disputes", "statements", "learning", "jobs", "web")
+
+
+def _project_modules_imported(path):
+    """The clc_ledger modules a ledger module imports (at any depth), as dotted names."""
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 2:  # from ..x import y
+            imported.add(f"clc_ledger.{node.module}" if node.module else "clc_ledger")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("clc_ledger"):
+            imported.add(node.module)
+    return imported
+
+
+def test_the_ledger_imports_no_feature_built_on_it():
+    """The features hear from the ledger by its signals (ledger/signals.py); the ledger never
+    reaches up to them (issue 14)."""
+    upward = {f"{path.name}: {module}" for path in sorted((PACKAGE / "ledger").glob("*.py"))
+              for module in _project_modules_imported(path)
+              if module.split(".")[1:2] and module.split(".")[1] in FEATURES_ABOVE_THE_LEDGER}
+    assert upward == set()
